@@ -1,0 +1,76 @@
+"""People who use gridgov and where they hold which role."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.models import TimeStamped
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    """A person who logs in (用戶): staff of a grid, a community, a street or the county."""
+
+    phone_masked = models.CharField(_("phone (masked)"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+
+
+class Assignment(TimeStamped):
+    """A role held on a grid (崗位): user × grid × role. Scope is the grid's subtree."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    grid = models.ForeignKey("grids.Grid", on_delete=models.PROTECT, related_name="assignments")
+    # Copied from the grid at write time: scope checks are prefix tests on this string.
+    grid_code = models.CharField(max_length=32, editable=False)
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["user_id", "grid_code", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "grid", "role"],
+                name="assignment_unique",
+                violation_error_message=_("This person already holds this role on this grid."),
+            )
+        ]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.grid_code = self.grid.code
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} @ {self.grid_code}"
+
+
+class ApiToken(TimeStamped):
+    """A bearer token for the API (接口令牌). Only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        key = "gg_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=cls.hash(key), prefix=key[:8])
+        return token, key
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"

@@ -1,0 +1,105 @@
+"""The one NinjaAPI: /api/v1/, token or session auth, errors as {"code","message","field"}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from gridgov.accounts.models import ApiToken
+from gridgov.core.errors import ServiceError
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash(token), user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        # One write a minute at most: last use is for people, not for accounting.
+        now = timezone.now()
+        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="gridgov",
+    version="1",
+    description='Grid-based community service management. Errors are {"code", "message", "field"}.',
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, field: str | None = None):
+    return api.create_response(
+        request, {"code": code, "message": message, "field": field}, status=status
+    )
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, str(exc.message), exc.field)
+
+
+def _pydantic_message(error: dict[str, Any]) -> str:
+    """pydantic's English messages, said again in the user's language for common cases."""
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    messages = {
+        "missing": _("This field is required."),
+        "less_than_equal": _("Must be at most %(limit)s.") % {"limit": ctx.get("le")},
+        "greater_than_equal": _("Must be at least %(limit)s.") % {"limit": ctx.get("ge")},
+        "float_parsing": _("Must be a number."),
+        "int_parsing": _("Must be a whole number."),
+        "date_from_datetime_parsing": _("Must be a date (YYYY-MM-DD)."),
+        "date_parsing": _("Must be a date (YYYY-MM-DD)."),
+        "string_too_short": _("Too short."),
+        "string_too_long": _("Too long: at most %(limit)s characters.")
+        % {"limit": ctx.get("max_length")},
+        "string_pattern_mismatch": _("Must contain digits only."),
+        "enum": _("Must be one of: %(allowed)s.") % {"allowed": ctx.get("expected")},
+        "literal_error": _("Must be one of: %(allowed)s.") % {"allowed": ctx.get("expected")},
+        "dict_type": _("Must be a JSON object."),
+        "json_invalid": _("The body is not valid JSON."),
+    }
+    return messages.get(kind, error.get("msg", _("Invalid input.")))
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path", "payload")]
+    field = ".".join(loc) or None
+    message = _pydantic_message(first)
+    return _error(request, 422, "invalid", f"{field}: {message}" if field else message, field)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", _("Log in or send an API token."))
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+from gridgov.grids.api import router as grids_router  # noqa: E402
+
+api.add_router("/grids", grids_router)

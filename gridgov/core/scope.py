@@ -1,0 +1,62 @@
+"""Scope is one function (DESIGN idea 2, docs/adr/0003-scope.md).
+
+A user may see the union of the subtrees under the grids of their assignments; a right
+(`Right`) is granted on a subtree by the roles held there. Out of scope answers 404, in
+scope without the right 403. Superusers see and may do everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from gridgov.accounts.roles import RIGHTS
+from gridgov.core.lib.codes import subtree_range
+
+
+def _assignments(user: Any) -> list[tuple[str, str]]:
+    """(grid_code, role) pairs, read once per request and kept on the user object."""
+    cached = getattr(user, "_gridgov_assignments", None)
+    if cached is None:
+        cached = list(user.assignments.values_list("grid_code", "role"))
+        user._gridgov_assignments = cached
+    return cached
+
+
+def scope_q(user: Any, field: str = "code", right: str | None = None) -> Q:
+    """A filter for rows whose `field` (a code) lies in the user's scope (for `right`)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    codes = sorted(
+        {c for c, role in _assignments(user) if right is None or right in RIGHTS.get(role, ())}
+    )
+    # A code under another kept code adds nothing: drop it to keep the SQL short.
+    kept: list[str] = []
+    for code in codes:
+        if not any(code.startswith(k) for k in kept):
+            kept.append(code)
+    for code in kept:
+        low, high = subtree_range(code)
+        q |= Q(**{f"{field}__gte": low, f"{field}__lt": high})
+    return q
+
+
+def in_scope(user: Any, code: str, right: str | None = None) -> bool:
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        code.startswith(c) and (right is None or right in RIGHTS.get(role, ()))
+        for c, role in _assignments(user)
+    )
+
+
+def forget(user: Any) -> None:
+    """Drop the cached assignments (after they change)."""
+    if hasattr(user, "_gridgov_assignments"):
+        del user._gridgov_assignments

@@ -1,0 +1,37 @@
+"""gridgov demo: migrate, load the demo district once, create demo users, serve."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from gridgov.demo.users import ensure_demo_users
+from gridgov.grids.models import Grid
+
+
+class Command(BaseCommand):
+    help = "Set up the demo district (once) and serve it on http://127.0.0.1:8000."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--households", type=int, default=20_000)
+        parser.add_argument("--no-serve", action="store_true", help="set up, do not serve")
+
+    def handle(self, *args: object, **opts: object) -> None:
+        call_command("migrate", verbosity=0, interactive=False)
+        if not Grid.objects.exists():
+            self.stdout.write("Generating the demo district (once)…")
+            call_command("seed", households=opts["households"])
+        else:
+            self.stdout.write("Using the demo district already in the database.")
+        users = ensure_demo_users()
+        port = os.environ.get("PORT", "8000")
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"gridgov demo: http://127.0.0.1:{port}/"))
+        self.stdout.write("Log in as (username / password):")
+        for username, password, what in users:
+            self.stdout.write(f"  {username:<10} {password:<14} {what}")
+        self.stdout.write("")
+        if not opts["no_serve"]:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

@@ -1,0 +1,198 @@
+"""/api/v1/grids: list, read, look up, create, edit, retire, and the two reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from gridgov.accounts.roles import Right
+from gridgov.core.errors import ServiceError
+
+from . import queries, reports, services
+from .models import Grid
+from .schemas import (
+    CoverageOut,
+    ErrorOut,
+    GridCreateIn,
+    GridDetailOut,
+    GridOut,
+    GridUpdateIn,
+    LookupLevel,
+    LookupOut,
+    RetireIn,
+    SizeReportOut,
+)
+
+router = Router(tags=["grids"])
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+def _out(grid: Grid, households: int) -> dict[str, Any]:
+    row = queries.Row(grid, households)
+    return {
+        "code": grid.code,
+        "name": grid.name,
+        "network": grid.network.slug,
+        "depth": grid.depth,
+        "level": grid.level_name,
+        "kind": grid.kind,
+        "subtype": grid.subtype,
+        "parent": grid.parent.code if grid.parent else None,
+        "host": grid.host.code if grid.host else None,
+        "statistical_code": grid.statistical_code,
+        "valid_from": grid.valid_from,
+        "valid_to": grid.valid_to,
+        "households": households,
+        "standard": row.standard,
+    }
+
+
+def _detail(grid: Grid) -> dict[str, Any]:
+    before, after = queries.successions(grid)
+    return {
+        **_out(grid, reports.household_count(grid.code)),
+        "boundary": grid.boundary,
+        "predecessors": before,
+        "successors": after,
+    }
+
+
+def _grid(request: HttpRequest, network: str, code: str, right: str = Right.VIEW) -> Grid:
+    return services.get_grid_for(request.user, queries.network_by_slug(network), code, right)
+
+
+@router.get("", response={200: list[GridOut], **ERRORS}, summary="Children of a grid")
+def list_grids(
+    request: HttpRequest,
+    parent: str | None = None,
+    network: str = "comprehensive",
+    at: dt.date | None = None,
+    retired: bool = False,
+):
+    """The children of `parent`; without `parent`, the grids your tree starts at."""
+    net = queries.network_by_slug(network)
+    if parent is None:
+        tops = queries.top_grids(request.user, net)
+        return [_out(g, reports.household_count(g.code)) for g in tops]
+    node = services.get_grid_for(request.user, net, parent)
+    return [_out(r.grid, r.households) for r in queries.children(node, at, retired)]
+
+
+@router.get("/lookup", response={200: LookupOut, **ERRORS}, summary="Grids at a point")
+def lookup(
+    request: HttpRequest,
+    lon: float = Query(..., ge=-180, le=180),  # type: ignore[type-arg]
+    lat: float = Query(..., ge=-90, le=90),  # type: ignore[type-arg]
+    at: dt.date | None = None,
+    network: str = "comprehensive",
+):
+    net = queries.network_by_slug(network)
+    levels, dedicated = queries.lookup(request.user, net, lon, lat, at)
+
+    def level(h: Any) -> LookupLevel:
+        return LookupLevel(
+            depth=h.depth, level=net.level_name(h.depth), code=h.code, name=h.name, kind=h.kind
+        )
+
+    return {
+        "lon": lon,
+        "lat": lat,
+        "at": at,
+        "levels": [level(h) for h in levels],
+        "dedicated": [level(h) for h in dedicated],
+    }
+
+
+@router.get("/{code}", response={200: GridDetailOut, **ERRORS}, summary="One grid")
+def get_grid(request: HttpRequest, code: str, network: str = "comprehensive"):
+    return _detail(_grid(request, network, code))
+
+
+@router.post("", response={201: GridDetailOut, **ERRORS}, summary="Create a grid")
+def create_grid(request: HttpRequest, payload: GridCreateIn):
+    grid = services.create_grid(
+        actor=request.user,
+        network=queries.network_by_slug(payload.network),
+        parent_code=payload.parent,
+        name=payload.name,
+        code=payload.code,
+        kind=payload.kind,
+        subtype=payload.subtype,
+        host_code=payload.host,
+        boundary=payload.boundary,
+        valid_from=payload.valid_from,
+    )
+    return 201, _detail(grid)
+
+
+@router.patch("/{code}", response={200: GridDetailOut, **ERRORS}, summary="Edit a grid")
+def update_grid(
+    request: HttpRequest, code: str, payload: GridUpdateIn, network: str = "comprehensive"
+):
+    grid = _grid(request, network, code)
+    if (
+        payload.boundary is None
+        and not payload.clear_boundary
+        and payload.name is None
+        and (payload.subtype is None)
+    ):
+        raise ServiceError("nothing_to_change", "nothing to change", status=400)
+    grid = services.update_grid(
+        actor=request.user,
+        grid=grid,
+        name=payload.name,
+        boundary=payload.boundary,
+        clear_boundary=payload.clear_boundary,
+        subtype=payload.subtype,
+    )
+    return _detail(grid)
+
+
+@router.post("/{code}/retire", response={200: GridDetailOut, **ERRORS}, summary="Retire a grid")
+def retire_grid(request: HttpRequest, code: str, payload: RetireIn, network: str = "comprehensive"):
+    grid = services.retire_grid(
+        actor=request.user,
+        grid=_grid(request, network, code),
+        date=payload.date,
+        successor_codes=payload.successors,
+        reason=payload.reason,
+    )
+    return _detail(grid)
+
+
+@router.get("/{code}/coverage", response={200: CoverageOut, **ERRORS}, summary="Gaps and overlaps")
+def coverage(request: HttpRequest, code: str, network: str = "comprehensive"):
+    return reports.coverage_report(_grid(request, network, code)).as_dict()
+
+
+@router.get("/{code}/size-report", response={200: SizeReportOut, **ERRORS}, summary="Size standard")
+def size_report(request: HttpRequest, code: str, network: str = "comprehensive"):
+    node = _grid(request, network, code)
+    rows = reports.size_report(node)
+    return {
+        "code": node.code,
+        "minimum": settings.GRID_HOUSEHOLDS_MIN,
+        "maximum": settings.GRID_HOUSEHOLDS_MAX,
+        "grids": len(rows),
+        "out_of_standard": [
+            {
+                "code": r.grid.code,
+                "name": r.grid.name,
+                "households": r.households,
+                "standard": r.flag,
+            }
+            for r in rows
+            if r.flag != "ok"
+        ],
+    }

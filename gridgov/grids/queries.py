@@ -1,0 +1,83 @@
+"""Reads shared by the pages and the API, so both list the same things the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from gridgov.core.errors import ServiceError
+from gridgov.core.scope import in_scope
+
+from . import index, reports
+from .models import Grid, GridSuccession, Network
+
+
+def network_by_slug(slug: str) -> Network:
+    network = Network.objects.filter(slug=slug).first()
+    if network is None:
+        raise ServiceError(
+            "unknown_network",
+            _("No network %(slug)s.") % {"slug": slug},
+            field="network",
+            status=422,
+        )
+    return network
+
+
+@dataclass(frozen=True)
+class Row:
+    grid: Grid
+    households: int
+
+    @property
+    def standard(self) -> str | None:
+        if self.grid.is_grid_level and self.grid.kind == "comprehensive":
+            return reports.standard_flag(self.households)
+        return None
+
+
+def top_grids(user: Any, network: Network) -> list[Grid]:
+    """Where a person's tree starts: the roots for a superuser, else their assigned grids."""
+    qs = Grid.objects.current().filter(network=network).select_related("network", "parent")
+    if user.is_superuser:
+        return list(qs.filter(parent__isnull=True))
+    codes = {a for a, _ in user.assignments.values_list("grid_code", "role")}
+    # Keep the outermost grids only: an assignment under another adds nothing to the tree.
+    outer = [c for c in codes if not any(c != o and c.startswith(o) for o in codes)]
+    return list(qs.filter(code__in=outer))
+
+
+def children(parent: Grid, at: dt.date | None = None, retired: bool = False) -> list[Row]:
+    """The children of `parent` with their household counts (2 queries)."""
+    qs = parent.children.select_related("network", "parent", "host").order_by("code")
+    if not retired:
+        qs = qs.current(at)
+    kids = list(qs)
+    if not kids:
+        return []
+    counts = reports.household_counts(parent.code, len(kids[0].code))
+    return [Row(k, counts.get(k.code, 0)) for k in kids]
+
+
+def successions(grid: Grid) -> tuple[list[str], list[str]]:
+    before = list(
+        GridSuccession.objects.filter(successor=grid).values_list("predecessor__code", flat=True)
+    )
+    after = list(
+        GridSuccession.objects.filter(predecessor=grid).values_list("successor__code", flat=True)
+    )
+    return before, after
+
+
+def lookup(
+    user: Any, network: Network, lon: float, lat: float, at: dt.date | None = None
+) -> tuple[list[index.Hit], list[index.Hit]]:
+    """The grids containing a point, at every level, within the user's scope."""
+    hits = [h for h in index.for_network(network.pk).locate(lon, lat, at) if in_scope(user, h.code)]
+    return (
+        [h for h in hits if h.kind != "dedicated"],
+        [h for h in hits if h.kind == "dedicated"],
+    )

@@ -1,0 +1,141 @@
+"""Grid pages: the tree with drill-down and a map, and the coverage/size report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+from gridgov.core.errors import ServiceError
+
+from . import queries, reports, services
+from .models import Grid, Network
+
+
+def _network(slug: str) -> Network:
+    try:
+        return queries.network_by_slug(slug)
+    except ServiceError:
+        raise Http404 from None
+
+
+def _grid(request: HttpRequest, slug: str, code: str) -> Grid:
+    try:
+        return services.get_grid_for(request.user, _network(slug), code)
+    except ServiceError as e:
+        if e.status == 404:
+            raise Http404 from None
+        raise
+
+
+def _ancestors(grid: Grid, user: Any) -> list[tuple[Grid, bool]]:
+    """The path from the root to `grid`'s parent, each with whether the user may open it."""
+    chain = []
+    node = grid.parent
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    chain.reverse()
+    visible = set(
+        Grid.objects.visible_to(user)
+        .filter(pk__in=[g.pk for g in chain])
+        .values_list("pk", flat=True)
+    )
+    return [(g, g.pk in visible) for g in chain]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    network = Network.objects.order_by("id").first()
+    tops = queries.top_grids(request.user, network) if network else []
+    if len(tops) == 1:
+        return redirect("grids:detail", network=network.slug, code=tops[0].code)  # type: ignore[union-attr]
+    return render(request, "grids/home.html", {"network": network, "tops": tops})
+
+
+@login_required
+def detail(request: HttpRequest, network: str, code: str) -> HttpResponse:
+    grid = _grid(request, network, code)
+    rows = queries.children(grid)
+    before, after = queries.successions(grid)
+    buildings = []
+    if grid.is_grid_level:
+        buildings = list(grid.buildings.order_by("code")[:200])
+    households = reports.household_count(grid.code)
+    return render(
+        request,
+        "grids/detail.html",
+        {
+            "grid": grid,
+            "network": grid.network,
+            "ancestors": _ancestors(grid, request.user),
+            "rows": rows,
+            "households": households,
+            "standard": queries.Row(grid, households).standard,
+            "predecessors": before,
+            "successors": after,
+            "buildings": buildings,
+            "tile_url": settings.GRIDGOV_TILE_URL,
+            "tile_attribution": settings.GRIDGOV_TILE_ATTRIBUTION,
+            "minimum": settings.GRID_HOUSEHOLDS_MIN,
+            "maximum": settings.GRID_HOUSEHOLDS_MAX,
+        },
+    )
+
+
+@login_required
+def geojson(request: HttpRequest, network: str, code: str) -> JsonResponse:
+    """The node and its current children as a FeatureCollection, for the map."""
+    grid = _grid(request, network, code)
+    features = []
+    for g, role in [(grid, "node")] + [(r.grid, "child") for r in queries.children(grid)]:
+        if g.boundary:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": g.boundary,
+                    "properties": {
+                        "code": g.code,
+                        "name": g.name,
+                        "role": role,
+                        "kind": g.kind,
+                        "url": f"/grids/{grid.network.slug}/{g.code}/",
+                    },
+                }
+            )
+    buildings = []
+    if grid.is_grid_level:
+        buildings = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [b.lon, b.lat]},
+                "properties": {"code": b.code, "name": b.name, "role": "building"},
+            }
+            for b in grid.buildings.order_by("code")[:500]
+        ]
+    return JsonResponse({"type": "FeatureCollection", "features": features + buildings})
+
+
+@login_required
+def report(request: HttpRequest, network: str, code: str) -> HttpResponse:
+    grid = _grid(request, network, code)
+    coverage = reports.coverage_report(grid)
+    sizes = reports.size_report(grid)
+    out = [r for r in sizes if r.flag != "ok"]
+    return render(
+        request,
+        "grids/report.html",
+        {
+            "grid": grid,
+            "network": grid.network,
+            "ancestors": _ancestors(grid, request.user),
+            "coverage": coverage,
+            "sizes": sizes,
+            "out_of_standard": out,
+            "minimum": settings.GRID_HOUSEHOLDS_MIN,
+            "maximum": settings.GRID_HOUSEHOLDS_MAX,
+        },
+    )

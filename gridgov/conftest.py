@@ -43,9 +43,17 @@ def build_cast() -> SimpleNamespace:
     def grid(code: str, name: str, parent: Grid | None, box: tuple[float, ...]) -> Grid:
         b = square(*box)
         return Grid.objects.create(
-            network=net, parent=parent, depth=0 if parent is None else parent.depth + 1,
-            code=code, name=name, valid_from=EPOCH, boundary=b, min_lon=box[0],
-            min_lat=box[1], max_lon=box[2], max_lat=box[3],
+            network=net,
+            parent=parent,
+            depth=0 if parent is None else parent.depth + 1,
+            code=code,
+            name=name,
+            valid_from=EPOCH,
+            boundary=b,
+            min_lon=box[0],
+            min_lat=box[1],
+            max_lon=box[2],
+            max_lat=box[3],
         )
 
     c.county = grid("640402", "原州区", None, (106.0, 36.0, 106.4, 36.4))
@@ -85,6 +93,17 @@ def build_cast() -> SimpleNamespace:
         for u in (c.worker_a1, c.head_a, c.admin_a, c.worker_b1, c.dispatcher, c.admin, c.nobody)
     }
     return c
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """LocaleMiddleware leaves the last request's language active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="module")

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "ninja",
     "gridgov.core",
     "gridgov.accounts",
     "gridgov.grids",
@@ -101,7 +102,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "gridgov.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -183,6 +184,8 @@ if not 0 < GRID_HOUSEHOLDS_MIN <= GRID_HOUSEHOLDS_MAX:
 # gap/overlap (square metres) the coverage report lists: digitising noise below it.
 GRID_BOUNDARY_TOLERANCE_M = env_float("GRIDGOV_GRID_BOUNDARY_TOLERANCE_M", 5.0)
 GRID_COVERAGE_MIN_AREA_M2 = env_float("GRIDGOV_GRID_COVERAGE_MIN_AREA_M2", 1.0)
+# ... and the smallest mean width (metres): thinner patches are slivers of rounding.
+GRID_COVERAGE_MIN_WIDTH_M = env_float("GRIDGOV_GRID_COVERAGE_MIN_WIDTH_M", 0.5)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

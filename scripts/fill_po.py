@@ -47,7 +47,8 @@ def fill(path: Path, convert) -> list[str]:
             elif key is None:
                 head.append(line)
         if "msgid" not in fields or unquote(fields["msgid"]) == "":
-            out.append(block)
+            # The header: makemessages marks it fuzzy, and msgfmt would then drop its charset.
+            out.append(block.replace("#, fuzzy\n", ""))
             continue
         msgid = unquote(fields["msgid"])
         plural = unquote(fields["msgid_plural"]) if "msgid_plural" in fields else None
@@ -57,7 +58,11 @@ def fill(path: Path, convert) -> list[str]:
             out.append(block)
             continue
         text = convert(text)
-        head = [h for h in head if h != "#, fuzzy" and not h.startswith("#| ")]
+        head = [
+            h.replace("#, fuzzy, ", "#, ")
+            for h in head
+            if h != "#, fuzzy" and not h.startswith("#| ")
+        ]
         new = head + [f"msgid {quote(msgid)}"]
         if plural:
             new += [f"msgid_plural {quote(plural)}", f"msgstr[0] {quote(text)}"]

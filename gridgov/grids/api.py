@@ -7,7 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Query, Router
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
 
 from gridgov.accounts.roles import Right
 from gridgov.core.errors import ServiceError
@@ -133,7 +134,7 @@ def create_grid(request: HttpRequest, payload: GridCreateIn):
         boundary=payload.boundary,
         valid_from=payload.valid_from,
     )
-    return 201, _detail(grid)
+    return Status(201, _detail(grid))
 
 
 @router.patch("/{code}", response={200: GridDetailOut, **ERRORS}, summary="Edit a grid")
@@ -147,7 +148,11 @@ def update_grid(
         and payload.name is None
         and (payload.subtype is None)
     ):
-        raise ServiceError("nothing_to_change", "nothing to change", status=400)
+        raise ServiceError(
+            "nothing_to_change",
+            _("Nothing to change: send a name, subtype or boundary."),
+            status=400,
+        )
     grid = services.update_grid(
         actor=request.user,
         grid=grid,

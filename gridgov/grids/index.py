@@ -46,22 +46,33 @@ class GridIndex:
         self.dedicated = np.array([r[3] == GridKind.DEDICATED for r in rows], dtype=bool)
         self.start = np.array([r[5].toordinal() for r in rows], dtype=np.int64)
         self.end = np.array([r[6].toordinal() if r[6] else FOREVER for r in rows], dtype=np.int64)
-        geoms = [parse_boundary(r[4]) for r in rows]
+        self.geoms = np.array([parse_boundary(r[4]) for r in rows], dtype=object)
         self.current = np.flatnonzero(self.end == FOREVER)
         # Two trees: current grids (the usual question, smaller) and all grids ever.
-        self.current_tree = shapely.STRtree([geoms[i] for i in self.current])
-        self.all_tree = shapely.STRtree(geoms)
-        shapely.prepare(geoms)
+        self.current_tree = shapely.STRtree(self.geoms[self.current])
+        self.all_tree = shapely.STRtree(self.geoms)
+        # Prepared polygons answer point-in-polygon from an index of their edges.
+        shapely.prepare(self.geoms)
+        # The order `locate` lists hits in, as plain tuples: reading numpy scalars inside a
+        # sort key costs more than the rest of a single lookup.
+        self.rank = [(bool(d), int(p)) for d, p in zip(self.dedicated, self.depth, strict=True)]
 
     def _pairs(self, lon: np.ndarray, lat: np.ndarray, at: dt.date | None) -> tuple:
         points = shapely.points(lon, lat)
+        # Performance: the tree gives bounding-box candidates only, and the exact test runs
+        # on the prepared polygons with intersects_xy (same "intersects" rule, boundary
+        # included). That is about a third faster than letting STRtree.query test each
+        # candidate with a predicate, which goes through a GEOS point per pair.
         if at is None:
-            p, t = self.current_tree.query(points, predicate="intersects")
-            return p, self.current[t]
-        p, t = self.all_tree.query(points, predicate="intersects")
-        day = at.toordinal()
-        keep = (self.start[t] <= day) & (self.end[t] > day)
-        return p[keep], t[keep]
+            p, t = self.current_tree.query(points)
+            t = self.current[t]
+        else:
+            p, t = self.all_tree.query(points)
+            day = at.toordinal()
+            keep = (self.start[t] <= day) & (self.end[t] > day)
+            p, t = p[keep], t[keep]
+        inside = shapely.intersects_xy(self.geoms[t], lon[p], lat[p])
+        return p[inside], t[inside]
 
     def locate_many(
         self, lon: np.ndarray, lat: np.ndarray, at: dt.date | None = None
@@ -78,9 +89,18 @@ class GridIndex:
 
     def locate(self, lon: float, lat: float, at: dt.date | None = None) -> list[Hit]:
         """Every grid containing the point, comprehensive ones by depth, then dedicated ones."""
-        _, t = self._pairs(np.array([lon]), np.array([lat]), at)
-        found = sorted(t.tolist(), key=lambda i: (self.dedicated[i], self.depth[i]))
-        return [self.hits[i] for i in found]
+        # Performance: one point takes a path of its own. Going through `_pairs` with
+        # one-element arrays spends most of its time in numpy and shapely call overhead;
+        # a single Point queried with the predicate is about twice as fast.
+        point = shapely.Point(lon, lat)
+        if at is None:
+            found = self.current[self.current_tree.query(point, predicate="intersects")]
+        else:
+            t = self.all_tree.query(point, predicate="intersects")
+            day = at.toordinal()
+            found = t[(self.start[t] <= day) & (self.end[t] > day)]
+        rank = self.rank
+        return [self.hits[i] for i in sorted(found.tolist(), key=rank.__getitem__)]
 
 
 _lock = threading.Lock()

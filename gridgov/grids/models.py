@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.lib import codes as codelib
@@ -45,8 +46,8 @@ class Network(TimeStamped):
 
 class GridQuerySet(models.QuerySet["Grid"]):
     def current(self, at: dt.date | None = None) -> GridQuerySet:
-        if at is None:
-            return self.filter(valid_to__isnull=True)
+        """Grids in force on `at` (default today): begun, and not yet retired."""
+        at = at or timezone.localdate()
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at), valid_from__lte=at)
 
     def visible_to(self, user: Any, right: str | None = None) -> GridQuerySet:
@@ -141,8 +142,7 @@ class Grid(TimeStamped):
         return self.depth == self.network.grid_depth
 
     def is_current(self, at: dt.date | None = None) -> bool:
-        if at is None:
-            return self.valid_to is None
+        at = at or timezone.localdate()
         return self.valid_from <= at and (self.valid_to is None or self.valid_to > at)
 
     @cached_property
@@ -195,7 +195,7 @@ class GridSuccession(models.Model):
 
 
 class BoundaryStamp(models.Model):
-    """A counter bumped in the same transaction as any boundary change.
+    """A value changed in the same transaction as any boundary change.
 
     Each process keeps its spatial index with the stamp it was built at and rebuilds when
     the stored stamp moved on: several processes stay correct with no shared memory.

@@ -101,5 +101,10 @@ def coverage_report(node: Grid) -> CoverageReport:
     missing = [c for c in children if not c.boundary]
     patches: list[geo.Patch] = []
     if node.boundary and with_boundary:
-        patches = geo.coverage(node.geometry, with_boundary, settings.GRID_COVERAGE_MIN_AREA_M2)
+        patches = geo.coverage(
+            node.geometry,
+            with_boundary,
+            settings.GRID_COVERAGE_MIN_AREA_M2,
+            settings.GRID_COVERAGE_MIN_WIDTH_M,
+        )
     return CoverageReport(node, len(with_boundary), missing, patches)

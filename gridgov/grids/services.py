@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 import shapely
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,10 +25,14 @@ from .models import BoundaryStamp, Grid, GridSuccession, Network
 
 
 def bump_boundary_stamp() -> None:
-    """Tell every process its spatial index is stale (same transaction as the change)."""
-    updated = BoundaryStamp.objects.filter(pk=1).update(version=F("version") + 1)
-    if not updated:
-        BoundaryStamp.objects.create(pk=1, version=1)
+    """Tell every process its spatial index is stale (same transaction as the change).
+
+    The stamp takes a fresh random value rather than +1: an index built inside a
+    transaction that was rolled back must never match a later, committed stamp.
+    """
+    value = secrets.randbits(62)
+    if not BoundaryStamp.objects.filter(pk=1).update(version=value):
+        BoundaryStamp.objects.create(pk=1, version=value)
 
 
 def get_grid_for(user: Any, network: Network, code: str, right: str = Right.VIEW) -> Grid:
@@ -150,7 +154,11 @@ def create_grid(
     boundary: Any = None,
     valid_from: dt.date | None = None,
 ) -> Grid:
-    parent = get_grid_for(actor, network, parent_code, Right.CHANGE_GRIDS)
+    try:
+        parent = get_grid_for(actor, network, parent_code, Right.CHANGE_GRIDS)
+    except NotFound as e:
+        e.field = "parent"
+        raise
     if parent.valid_to is not None:
         raise ServiceError(
             "parent_retired", _("The parent grid is retired."), field="parent", status=422
@@ -247,9 +255,12 @@ def update_grid(
     subtype: str | None = None,
 ) -> Grid:
     grid = get_grid_for(actor, grid.network, grid.code, Right.CHANGE_GRIDS)
-    # Lock the row: two editors of one grid apply one after the other.
+    # Lock the row: two editors of one grid apply one after the other. Only this row
+    # (of=self): PostgreSQL cannot lock the nullable side of the parent/host outer joins.
     grid = (
-        Grid.objects.select_for_update().select_related("network", "parent", "host").get(pk=grid.pk)
+        Grid.objects.select_for_update(of=("self",))
+        .select_related("network", "parent", "host")
+        .get(pk=grid.pk)
     )
     if grid.valid_to is not None:
         raise ServiceError("retired", _("A retired grid cannot be changed."), status=409)
@@ -273,6 +284,8 @@ def update_grid(
     boundary_changed = False
     if boundary is not None or clear_boundary:
         geom = None if clear_boundary else _validated_boundary(boundary, grid.parent)
+        if geom is not None and grid.host is not None:
+            _validated_boundary(boundary, grid.host)
         _set_boundary(grid, geom)
         fields += ["boundary", "min_lon", "min_lat", "max_lon", "max_lat"]
         boundary_changed = True
@@ -301,7 +314,9 @@ def retire_grid(
 ) -> Grid:
     grid = get_grid_for(actor, grid.network, grid.code, Right.CHANGE_GRIDS)
     grid = (
-        Grid.objects.select_for_update().select_related("network", "parent", "host").get(pk=grid.pk)
+        Grid.objects.select_for_update(of=("self",))
+        .select_related("network", "parent", "host")
+        .get(pk=grid.pk)
     )
     if grid.valid_to is not None:
         raise ServiceError("retired", _("This grid is already retired."), status=409)
@@ -325,8 +340,14 @@ def retire_grid(
         )
     successors = []
     for code in successor_codes or []:
-        successor = Grid.objects.filter(network=grid.network, code=code).first()
-        if successor is None or successor.pk == grid.pk or successor.valid_to is not None:
+        # Only grids the actor may see: a successor out of scope is as unknown as a typo.
+        successor = Grid.objects.visible_to(actor).filter(network=grid.network, code=code).first()
+        if (
+            successor is None
+            or successor.pk == grid.pk
+            or successor.valid_to is not None
+            or successor.valid_from > date
+        ):
             raise ServiceError(
                 "invalid_successor",
                 _("Successor %(code)s is not a current grid of this network.") % {"code": code},

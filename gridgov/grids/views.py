@@ -8,8 +8,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from gridgov.core.errors import ServiceError
+from gridgov.core.models import AuditEntry
+from gridgov.core.scope import in_scope
 
 from . import queries, reports, services
 from .models import Grid, Network
@@ -32,19 +35,17 @@ def _grid(request: HttpRequest, slug: str, code: str) -> Grid:
 
 
 def _ancestors(grid: Grid, user: Any) -> list[tuple[Grid, bool]]:
-    """The path from the root to `grid`'s parent, each with whether the user may open it."""
-    chain = []
-    node = grid.parent
-    while node is not None:
-        chain.append(node)
-        node = node.parent
-    chain.reverse()
-    visible = set(
-        Grid.objects.visible_to(user)
-        .filter(pk__in=[g.pk for g in chain])
-        .values_list("pk", flat=True)
-    )
-    return [(g, g.pk in visible) for g in chain]
+    """The path from the root to `grid`'s parent, each with whether the user may open it.
+
+    A code starts with its parent's (docs/adr/0002-grid-codes.md), so the path is one query
+    on the code's prefixes rather than one per level, and whether the user may open a node
+    is a prefix test on the assignments already read for this request (no query).
+    """
+    if grid.parent_id is None:
+        return []
+    prefixes = [grid.code[:n] for n in range(1, len(grid.code))]
+    chain = Grid.objects.filter(network_id=grid.network_id, code__in=prefixes).order_by("depth")
+    return [(g, in_scope(user, g.code)) for g in chain]
 
 
 @login_required
@@ -65,6 +66,11 @@ def detail(request: HttpRequest, network: str, code: str) -> HttpResponse:
     if grid.is_grid_level:
         buildings = list(grid.buildings.order_by("code")[:200])
     households = reports.household_count(grid.code)
+    history = list(
+        AuditEntry.objects.filter(object_type="grid", object_key=grid.code).select_related("actor")[
+            :20
+        ]
+    )
     return render(
         request,
         "grids/detail.html",
@@ -78,6 +84,7 @@ def detail(request: HttpRequest, network: str, code: str) -> HttpResponse:
             "predecessors": before,
             "successors": after,
             "buildings": buildings,
+            "history": history,
             "tile_url": settings.GRIDGOV_TILE_URL,
             "tile_attribution": settings.GRIDGOV_TILE_ATTRIBUTION,
             "minimum": settings.GRID_HOUSEHOLDS_MIN,
@@ -90,8 +97,11 @@ def detail(request: HttpRequest, network: str, code: str) -> HttpResponse:
 def geojson(request: HttpRequest, network: str, code: str) -> JsonResponse:
     """The node and its current children as a FeatureCollection, for the map."""
     grid = _grid(request, network, code)
+    # Not queries.children: the map needs no household counts, and counting them means a
+    # GROUP BY over every household under the node (all of a county's) on each map load.
+    kids = grid.children.current().order_by("code")
     features = []
-    for g, role in [(grid, "node")] + [(r.grid, "child") for r in queries.children(grid)]:
+    for g, role in [(grid, "node")] + [(k, "child") for k in kids]:
         if g.boundary:
             features.append(
                 {
@@ -102,7 +112,7 @@ def geojson(request: HttpRequest, network: str, code: str) -> JsonResponse:
                         "name": g.name,
                         "role": role,
                         "kind": g.kind,
-                        "url": f"/grids/{grid.network.slug}/{g.code}/",
+                        "url": reverse("grids:detail", args=[grid.network.slug, g.code]),
                     },
                 }
             )

@@ -14,6 +14,7 @@ import hmac
 import os
 from functools import lru_cache
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
@@ -51,8 +52,12 @@ def decrypt(token: str) -> str:
     key_id, _, body = token.partition("$")
     for kid, aead in _current():
         if kid == key_id:
-            blob = base64.b64decode(body)
-            return aead.decrypt(blob[:12], blob[12:], None).decode()
+            # A damaged or forged token is a DecryptionError, like an unknown key.
+            try:
+                blob = base64.b64decode(body, validate=True)
+                return aead.decrypt(blob[:12], blob[12:], None).decode()
+            except (ValueError, InvalidTag):
+                raise DecryptionError(f"token under key {key_id} is damaged") from None
     raise DecryptionError(f"no key {key_id} among the configured keys")
 
 

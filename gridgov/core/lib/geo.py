@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
+import shapely.affinity
 from django.utils.translation import gettext as _
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -79,9 +80,18 @@ def parse_boundary(data: Any) -> Polygon | MultiPolygon:
     return geom
 
 
+def _lists(value: Any) -> Any:
+    return [_lists(v) for v in value] if isinstance(value, list | tuple) else value
+
+
 def to_geojson(geom: BaseGeometry, precision: int = 7) -> dict[str, Any]:
     rounded = shapely.set_precision(geom, 10**-precision) if precision else geom
-    return dict(mapping(rounded if not rounded.is_empty else geom))
+    out = dict(mapping(rounded if not rounded.is_empty else geom))
+    # Lists, not shapely's tuples: the same value the JSONField gives back, which
+    # parse_boundary accepts (a freshly saved grid's `geometry` must parse).
+    if "coordinates" in out:
+        out["coordinates"] = _lists(out["coordinates"])
+    return out
 
 
 def metres_per_degree_lon(lat: float) -> float:
@@ -118,10 +128,32 @@ class Patch:
     between: tuple[str, ...]  # the codes of overlapping children; empty for a gap
 
 
+def perimeter_m(geom: BaseGeometry) -> float:
+    lat = geom.centroid.y
+    scaled = shapely.affinity.scale(
+        geom, metres_per_degree_lon(lat), METRES_PER_DEGREE_LAT, origin=(0, 0)
+    )
+    return float(scaled.length)
+
+
+def width_m(geom: BaseGeometry) -> float:
+    """Mean width of a patch: twice its area over its perimeter (a sliver's is tiny)."""
+    perimeter = perimeter_m(geom)
+    return 2 * area_m2(geom) / perimeter if perimeter else 0.0
+
+
 def coverage(
-    parent: BaseGeometry, children: dict[str, BaseGeometry], min_area_m2: float
+    parent: BaseGeometry,
+    children: dict[str, BaseGeometry],
+    min_area_m2: float,
+    min_width_m: float = 0.0,
 ) -> list[Patch]:
-    """Gaps (parent not covered) and overlaps (covered twice) larger than `min_area_m2`."""
+    """Gaps (parent not covered) and overlaps (covered twice) of at least `min_area_m2`.
+
+    Patches thinner than `min_width_m` on average are slivers: boundaries drawn or rounded
+    separately never meet to the millimetre, and a 4 km shared edge a millimetre apart is
+    square metres of "gap" that nobody could walk into.
+    """
     patches: list[Patch] = []
     codes = list(children)
     geoms = [children[c] for c in codes]
@@ -132,7 +164,7 @@ def coverage(
             if part.is_empty or part.geom_type not in ("Polygon", "MultiPolygon"):
                 continue
             a = area_m2(part)
-            if a >= min_area_m2:
+            if a >= min_area_m2 and (not min_width_m or width_m(part) >= min_width_m):
                 point = part.representative_point()
                 patches.append(
                     Patch(kind, round(a, 1), point.x, point.y, to_geojson(part), between)

@@ -88,8 +88,12 @@ def test_it_limits_lookup_answers_to_the_callers_scope(cast: Any) -> None:
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("lon=181&lat=36", "lon"), ("lon=106&lat=-91", "lat"), ("lon=abc&lat=36", "lon"),
-     ("lat=36", "lon")],
+    [
+        ("lon=181&lat=36", "lon"),
+        ("lon=106&lat=-91", "lat"),
+        ("lon=abc&lat=36", "lon"),
+        ("lat=36", "lon"),
+    ],
 )
 def test_it_rejects_bad_coordinates_naming_the_field(cast: Any, query: str, field: str) -> None:
     r = api(cast, "admin").get(f"/api/v1/grids/lookup?{query}")

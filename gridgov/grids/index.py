@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from django.db import connection
+from django.utils import timezone
 
 from gridgov.core.lib.geo import parse_boundary
 
@@ -47,7 +48,12 @@ class GridIndex:
         self.start = np.array([r[5].toordinal() for r in rows], dtype=np.int64)
         self.end = np.array([r[6].toordinal() if r[6] else FOREVER for r in rows], dtype=np.int64)
         self.geoms = np.array([parse_boundary(r[4]) for r in rows], dtype=object)
-        self.current = np.flatnonzero(self.end == FOREVER)
+        # "Current" means in force today, like Grid.objects.current(): a grid created with a
+        # future start, or retired with a future end, changes on that day (for_network
+        # rebuilds an index built on another day).
+        self.built_on = timezone.localdate()
+        today = self.built_on.toordinal()
+        self.current = np.flatnonzero((self.start <= today) & (self.end > today))
         # Two trees: current grids (the usual question, smaller) and all grids ever.
         self.current_tree = shapely.STRtree(self.geoms[self.current])
         self.all_tree = shapely.STRtree(self.geoms)
@@ -61,8 +67,8 @@ class GridIndex:
         points = shapely.points(lon, lat)
         # Performance: the tree gives bounding-box candidates only, and the exact test runs
         # on the prepared polygons with intersects_xy (same "intersects" rule, boundary
-        # included). That is about a third faster than letting STRtree.query test each
-        # candidate with a predicate, which goes through a GEOS point per pair.
+        # included). Letting STRtree.query test each candidate with a predicate instead
+        # made batches about half as fast (~2,500 grids, 200,000 points).
         if at is None:
             p, t = self.current_tree.query(points)
             t = self.current[t]
@@ -91,7 +97,7 @@ class GridIndex:
         """Every grid containing the point, comprehensive ones by depth, then dedicated ones."""
         # Performance: one point takes a path of its own. Going through `_pairs` with
         # one-element arrays spends most of its time in numpy and shapely call overhead;
-        # a single Point queried with the predicate is about twice as fast.
+        # a single Point queried with the predicate is about 1.3 times as fast.
         point = shapely.Point(lon, lat)
         if at is None:
             found = self.current[self.current_tree.query(point, predicate="intersects")]
@@ -118,10 +124,11 @@ def current_version() -> int:
 def for_network(network_id: int) -> GridIndex:
     version = current_version()
     index = _indexes.get(network_id)
-    if index is None or index.version != version:
+    today = timezone.localdate()
+    if index is None or index.version != version or index.built_on != today:
         with _lock:
             index = _indexes.get(network_id)
-            if index is None or index.version != version:
+            if index is None or index.version != version or index.built_on != today:
                 index = GridIndex(network_id, version)
                 _indexes[network_id] = index
     return index

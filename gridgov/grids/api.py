@@ -24,6 +24,7 @@ from .schemas import (
     GridUpdateIn,
     LookupLevel,
     LookupOut,
+    RedivideIn,
     RetireIn,
     SizeReportOut,
 )
@@ -113,6 +114,28 @@ def lookup(
         "levels": [level(h) for h in levels],
         "dedicated": [level(h) for h in dedicated],
     }
+
+
+@router.post("/redivide", response={201: list[GridDetailOut], **ERRORS}, summary="Re-divide grids")
+def redivide(request: HttpRequest, payload: RedivideIn):
+    """Retire sibling grids and create the grids that replace them, all or nothing; each
+    old grid records as successors the new grids its area overlaps."""
+    net = queries.network_by_slug(payload.network)
+    olds = []
+    for i, code in enumerate(payload.grids):
+        try:
+            olds.append(services.get_grid_for(request.user, net, code, Right.CHANGE_GRIDS))
+        except ServiceError as e:
+            e.field = f"grids[{i}]"
+            raise
+    created = services.redivide(
+        actor=request.user,
+        grids=olds,
+        new=[services.NewGrid(name=n.name, boundary=n.boundary, code=n.code) for n in payload.new],
+        date=payload.date,
+        reason=payload.reason,
+    )
+    return Status(201, [_detail(g) for g in created])
 
 
 @router.get("/{code}", response={200: GridDetailOut, **ERRORS}, summary="One grid")

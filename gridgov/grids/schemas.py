@@ -113,3 +113,17 @@ class CoverageOut(Schema):
     children_without_boundary: list[str]
     gaps: list[PatchOut]
     overlaps: list[PatchOut]
+
+
+class NewGridIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    code: str | None = Field(default=None, max_length=32)
+    boundary: dict[str, Any] | None = Field(default=None, description="GeoJSON geometry")
+
+
+class RedivideIn(Schema):
+    network: str = "comprehensive"
+    grids: list[str] = Field(min_length=1, description="Codes of sibling grids to retire")
+    new: list[NewGridIn] = Field(min_length=1, description="The grids that replace them")
+    date: dt.date
+    reason: str = Field(default="", max_length=200)

@@ -178,19 +178,27 @@ class GridPlan:
     children: list[GridPlan] = field(default_factory=list)
 
 
-def _household_split(total: int, parts: int, rng: np.random.Generator) -> list[int]:
-    weights = rng.uniform(0.8, 1.2, parts)
+def _household_split(
+    total: int, parts: int, rng: np.random.Generator, spread: float = 0.2
+) -> list[int]:
+    weights = rng.uniform(1 - spread, 1 + spread, parts)
     raw = np.floor(weights / weights.sum() * total).astype(int)
     raw[: total - raw.sum()] += 1
     return raw.tolist()
 
 
 def _grid_sizes(total: int, rng: np.random.Generator) -> list[int]:
-    """Households per grid: mostly 300–500 (R-GRID-4); about one grid in twenty is off
-    standard, as in any real district, so that the size report has something to show."""
-    n = max(1, round(total / 400))
-    sizes = _household_split(total, n, rng)
-    return sizes
+    """Households per grid (R-GRID-4): as many grids as keep each within 300–500 and
+    nearest 400; where no count can (582 is one grid too many or two too few), the
+    nearest count, and the size report shows it as out of standard."""
+    low, high = math.ceil(total / 500), total // 300
+    if low <= high:
+        n = min(range(low, high + 1), key=lambda k: abs(total / k - 400))
+    else:
+        n = max(1, round(total / 400))
+    # A narrow spread: grids near the bounds must not be pushed out of them by it.
+    spread = min(0.2, max(0.0, min(total / n - 300, 500 - total / n) / (total / n)))
+    return _household_split(total, n, rng, spread)
 
 
 def plan_district(facts: dict[str, Any], households: int, rng: np.random.Generator) -> GridPlan:
@@ -233,7 +241,8 @@ def _unique_names(words: list[str], suffix: str, n: int, rng: np.random.Generato
 
 
 def _plan_communities(town: GridPlan, rng: np.random.Generator) -> None:
-    per = 2_400 if town.urban else 1_600
+    # A village is about two rural grids, an urban community five to seven grids.
+    per = 2_400 if town.urban else 800
     n = max(1, round(town.households / per))
     sizes = _household_split(town.households, n, rng)
     geoms = split(town.geom, n, rng)

@@ -6,11 +6,8 @@ from django.http import HttpRequest
 from .models import AuditEntry
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_key"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_key", "actor__username"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only a service may write: the back office lists them, nothing more."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -20,3 +17,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_key"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_key", "actor__username"]

@@ -244,6 +244,20 @@ def create_grid(
     return grid
 
 
+def _lock_for_change(actor: Any, grid: Grid) -> Grid:
+    """The grid re-read under a row lock, once `actor` is known to hold the right on it.
+
+    Two editors of one grid apply one after the other. Only this row is locked (of=self):
+    PostgreSQL cannot lock the nullable side of the parent/host outer joins.
+    """
+    checked = get_grid_for(actor, grid.network, grid.code, Right.CHANGE_GRIDS)
+    return (
+        Grid.objects.select_for_update(of=("self",))
+        .select_related("network", "parent", "host")
+        .get(pk=checked.pk)
+    )
+
+
 @transaction.atomic
 def update_grid(
     *,
@@ -254,14 +268,7 @@ def update_grid(
     clear_boundary: bool = False,
     subtype: str | None = None,
 ) -> Grid:
-    grid = get_grid_for(actor, grid.network, grid.code, Right.CHANGE_GRIDS)
-    # Lock the row: two editors of one grid apply one after the other. Only this row
-    # (of=self): PostgreSQL cannot lock the nullable side of the parent/host outer joins.
-    grid = (
-        Grid.objects.select_for_update(of=("self",))
-        .select_related("network", "parent", "host")
-        .get(pk=grid.pk)
-    )
+    grid = _lock_for_change(actor, grid)
     if grid.valid_to is not None:
         raise ServiceError("retired", _("A retired grid cannot be changed."), status=409)
     before = grid.snapshot()
@@ -312,12 +319,7 @@ def retire_grid(
     successor_codes: list[str] | None = None,
     reason: str = "",
 ) -> Grid:
-    grid = get_grid_for(actor, grid.network, grid.code, Right.CHANGE_GRIDS)
-    grid = (
-        Grid.objects.select_for_update(of=("self",))
-        .select_related("network", "parent", "host")
-        .get(pk=grid.pk)
-    )
+    grid = _lock_for_change(actor, grid)
     if grid.valid_to is not None:
         raise ServiceError("retired", _("This grid is already retired."), status=409)
     if date < grid.valid_from:

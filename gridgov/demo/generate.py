@@ -33,7 +33,7 @@ from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from gridgov.core.lib import codes as codelib
-from gridgov.core.lib import crypto, geo, idnumbers
+from gridgov.core.lib import crypto, geo, idnumbers, pinyin
 from gridgov.grids.choices import GridKind, NetworkKind
 from gridgov.grids.models import Grid, Network
 from gridgov.registry.models import Building, Household, Resident
@@ -345,6 +345,8 @@ class Members:
 
     household: np.ndarray  # index of the member's household within the batch
     name: list[str]
+    pinyin: list[str]  # search keys (core.lib.pinyin.keys), from per-part tables
+    initials: list[str]
     sex: list[str]
     relation: list[str]
     born: list[Any]  # birth_date column values, already adapted for the database
@@ -399,6 +401,16 @@ class People:
             dtype=object,
         )
         self.surnames = np.array(names.SURNAMES, dtype=object)
+        # Pinyin of each table entry, once: names are table rows joined, so are their keys.
+        sur_keys = [pinyin.keys(x) for x in names.SURNAMES]
+        # Given names read character by character (as a given name: after a surname).
+        one = [pinyin.keys("王" + x) for x in names.GIVEN_CHARS]
+        one_py = [k[0].removeprefix("wang") for k in one]
+        one_ini = [k[1][1:] for k in one]
+        self.sur_py = np.array([k[0] for k in sur_keys], dtype=object)
+        self.sur_ini = np.array([k[1] for k in sur_keys], dtype=object)
+        self.given_py = np.array(one_py + [a + b for a in one_py for b in one_py], dtype=object)
+        self.given_ini = np.array(one_ini + [a + b for a in one_ini for b in one_ini], dtype=object)
 
     def households(self, n: int) -> Members:
         """The members of `n` households: a head; a spouse from two members; one or two
@@ -437,6 +449,8 @@ class People:
         return Members(
             household=household,
             name=(self.surnames[surname] + self.given[given]).tolist(),
+            pinyin=(self.sur_py[surname] + self.given_py[given]).tolist(),
+            initials=(self.sur_ini[surname] + self.given_ini[given]).tolist(),
             sex=_SEXES[male.astype(np.intp)].tolist(),
             relation=_RELATIONS[slot].tolist(),
             born=self.born_value[born].tolist(),
@@ -660,12 +674,20 @@ _BUILDING_COLUMNS = [
 ]  # fmt: skip
 _HOUSEHOLD_COLUMNS = [
     "id", "created_at", "updated_at", "grid_id", "grid_code", "building_id", "address", "room",
-    "household_type",
+    "household_type", "public_id", "member_count",
 ]  # fmt: skip
 _RESIDENT_COLUMNS = [
     "id", "created_at", "updated_at", "household_id", "grid_code", "name", "id_number_enc",
-    "id_number_hash", "birth_date", "sex", "phone_enc", "relation",
+    "id_number_hash", "birth_date", "sex", "phone_enc", "relation", "public_id", "name_pinyin",
+    "name_initials", "id_masked", "phone_hash", "phone_masked",
 ]  # fmt: skip
+
+
+def _uuid_hex(n: int) -> list[str]:
+    """Random public ids as 32 hex digits, a form both SQLite's text column and
+    PostgreSQL's uuid type take; uuid.uuid4() per row would cost seconds at a million."""
+    blob = os.urandom(16 * n).hex()
+    return [blob[i : i + 32] for i in range(0, 32 * n, 32)]
 
 
 # SQLite page cache while seeding, in KiB. The default 2 MiB is far smaller than the
@@ -705,8 +727,32 @@ def store_people(
     a million households take minutes (bench seed measures this path). Each grid's people
     are generated as one numpy batch (see "people" above).
     """
-    with _sqlite_page_cache(SEED_PAGE_CACHE_KIB):
+    with _sqlite_page_cache(SEED_PAGE_CACHE_KIB), _indexes_built_after():
         return _store_people(root, grids, rng, county, progress)
+
+
+@contextmanager
+def _indexes_built_after() -> Iterator[None]:
+    """Drop the registry's named secondary indexes for the load and build them after.
+
+    Performance: every resident row otherwise updates five b-trees at random places
+    (name, pinyin, initials, phone hash, grid code); one sort per index at the end is
+    several times cheaper. Only for a load into tables that were empty, as seeding is.
+    """
+    editor = connection.schema_editor()  # only to render SQL; never entered
+    editor.deferred_sql = []
+    indexes = [
+        (model, idx) for model in (Building, Household, Resident) for idx in model._meta.indexes
+    ]
+    with connection.cursor() as cursor:
+        for model, idx in indexes:
+            cursor.execute(str(idx.remove_sql(model, editor)))
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for model, idx in indexes:
+                cursor.execute(str(idx.create_sql(model, editor)))
 
 
 def _store_people(
@@ -758,6 +804,7 @@ def _store_people(
             for b, ((x, y), f) in enumerate(zip(points, floors.tolist(), strict=True))
         )
 
+        members = people.households(n)
         # Households: filled building by building, `per_building` in each.
         building, k = np.divmod(np.arange(n), per_building)
         if leaf.urban:
@@ -780,15 +827,23 @@ def _store_people(
                 addresses,
                 rooms.tolist(),
                 kinds,
+                _uuid_hex(n),
+                np.bincount(members.household, minlength=n).tolist(),
                 strict=False,  # repeat() is endless; the ranges and lists have n items
             )
         )
 
-        # Residents, head first; ID numbers and phones encrypted, ID numbers also hashed.
-        members = people.households(n)
+        # Residents, head first; ID numbers and phones encrypted, also hashed and masked.
         m = len(members.name)
         phones = np.full(m, "", dtype=object)
         phones[members.adult] = sealer.encrypt_many(members.phone)
+        phone_hashes = np.full(m, "", dtype=object)
+        phone_hashes[members.adult] = sealer.hash_many(members.phone)
+        phone_masks = np.full(m, "", dtype=object)
+        phone_masks[members.adult] = [
+            p[:3].decode() + "****" + p[7:].decode() for p in members.phone
+        ]
+        id_masks = [b[:4].decode() + "**********" + b[14:].decode() for b in members.id_number]
         pending["r"].extend(
             zip(
                 range(r_id, r_id + m),
@@ -803,6 +858,12 @@ def _store_people(
                 members.sex,
                 phones.tolist(),
                 members.relation,
+                _uuid_hex(m),
+                members.pinyin,
+                members.initials,
+                id_masks,
+                phone_hashes.tolist(),
+                phone_masks.tolist(),
                 strict=False,
             )
         )

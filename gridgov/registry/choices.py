@@ -23,3 +23,73 @@ class Relation(models.TextChoices):
 class Sex(models.TextChoices):
     MALE = "m", _("Male")
     FEMALE = "f", _("Female")
+
+
+class DocumentType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident identity card")
+    FOREIGN_PERMANENT_ID = "foreign_permanent_id", _("Foreigner's permanent residence ID")
+    PASSPORT = "passport", _("Passport")
+    HK_MACAO_PERMIT = "hk_macao_permit", _("Hong Kong/Macao residents' permit")
+    TAIWAN_PERMIT = "taiwan_permit", _("Taiwan residents' permit")
+
+
+class ResidenceStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered resident")
+    FLOATING = "floating", _("Floating population")
+    FOREIGN = "foreign", _("Foreign national")
+
+
+class ResidentStatus(models.TextChoices):
+    ACTIVE = "active", _("Lives here")
+    MOVED_OUT = "moved_out", _("Moved out")
+    DECEASED = "deceased", _("Deceased")
+
+
+class ResidentEventKind(models.TextChoices):
+    MOVE_IN = "move_in", _("Moved in")
+    TRANSFER = "transfer", _("Moved to another household")
+    MOVE_OUT = "move_out", _("Moved out")
+    DEATH = "death", _("Died")
+    CORRECTION = "correction", _("Corrected")
+
+
+class TagKind(models.TextChoices):
+    """Groups that need attention (R-REG-2)."""
+
+    HARDSHIP = "hardship", _("Hardship family")
+    UNEMPLOYED = "unemployed", _("Unemployed")
+    ELDERLY_ALONE = "elderly_alone", _("Elderly living alone")
+    EMPTY_NEST = "empty_nest", _("Empty-nest elderly")
+    LEFT_BEHIND_CHILD = "left_behind_child", _("Left-behind child")
+    DISABILITY = "disability", _("Person with disability")
+    SPECIAL_GROUP = "special_group", _("Special group")
+    FLOATING = "floating", _("Floating population")
+    FOREIGNER = "foreigner", _("Foreigner")
+
+
+class PlaceKind(models.TextChoices):
+    SHOP = "shop", _("Shop")
+    RESTAURANT = "restaurant", _("Restaurant")
+    RENTAL = "rental", _("Rental housing")
+    PUBLIC_VENUE = "public_venue", _("Public venue")
+    WORKSHOP = "workshop", _("Workshop")
+    WAREHOUSE = "warehouse", _("Warehouse")
+    RELIGIOUS = "religious", _("Religious venue")
+    OTHER = "other", _("Other place")
+
+
+class OrganisationKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    SOCIAL = "social", _("Social organisation")
+    UNIT = "unit", _("Unit in the area")
+    INDIVIDUAL_BUSINESS = "individual_business", _("Individual business")
+
+
+class ComponentMajor(models.TextChoices):
+    """Component major classes, GB/T 30428 (formerly CJ/T 214)."""
+
+    PUBLIC_UTILITIES = "01", _("Public utilities")
+    TRAFFIC = "02", _("Traffic facilities")
+    CITY_APPEARANCE = "03", _("City appearance and environment")
+    LANDSCAPING = "04", _("Landscaping")
+    OTHER = "05", _("Other facilities")

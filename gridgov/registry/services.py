@@ -1,0 +1,596 @@
+"""Every change to the registry: one action, one transaction, one audit row.
+
+Audit rows carry ids and masked values only (DESIGN idea 6); unmasked reads go through
+`reveal`, which needs its own right and a reason and writes an AccessLog row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.accounts.roles import Right
+from gridgov.core import models as audit
+from gridgov.core.errors import Forbidden, NotFound, ServiceError
+from gridgov.core.lib import components as componentlib
+from gridgov.core.lib import crypto, idnumbers, phones, pinyin, uscc
+from gridgov.core.scope import in_scope
+from gridgov.grids.models import Grid
+
+from .choices import (
+    DocumentType,
+    HouseholdType,
+    Relation,
+    ResidenceStatus,
+    ResidentEventKind,
+    ResidentStatus,
+    TagKind,
+)
+from .models import (
+    AccessLog,
+    Building,
+    Component,
+    Household,
+    Organisation,
+    Place,
+    Resident,
+    ResidentEvent,
+    Tag,
+)
+
+
+def _invalid(code: str, message: Any, field: str) -> ServiceError:
+    return ServiceError(code, message, field=field, status=422)
+
+
+def require(actor: Any, grid_code: str, right: str) -> None:
+    """404 outside the actor's scope, 403 inside it without `right`."""
+    if not in_scope(actor, grid_code):
+        raise NotFound(_("Not found."))
+    if not in_scope(actor, grid_code, right):
+        raise Forbidden(_("You may not do this here."))
+
+
+def grid_for_registry(actor: Any, code: str, field: str = "grid") -> Grid:
+    """A current grid-level grid of the comprehensive network the actor may register in."""
+    grid = (
+        Grid.objects.current()
+        .visible_to(actor)
+        .select_related("network")
+        .filter(code=code, network__slug="comprehensive")
+        .first()
+    )
+    if grid is None:
+        raise NotFound(_("No grid with code %(code)s.") % {"code": code}, field=field)
+    if not grid.is_grid_level:
+        raise _invalid(
+            "not_a_grid",
+            _("Records are filed under a grid, not a %(level)s.") % {"level": grid.level_name},
+            field,
+        )
+    require(actor, grid.code, Right.CHANGE_REGISTRY)
+    return grid
+
+
+# ---------------------------------------------------------------- personal data
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A validated identity document: what a Resident row stores of it."""
+
+    document_type: str
+    enc: str
+    hash: str
+    masked: str
+    birth_date: dt.date | None
+    sex: str | None
+
+
+def identity(document_type: str, number: str, field: str = "id_number") -> Identity:
+    number = (number or "").strip().upper()
+    if not number:
+        raise _invalid("id_required", _("The ID number is required."), field)
+    if document_type not in DocumentType.values:
+        raise _invalid("invalid_document_type", _("Unknown document type."), "document_type")
+    birth: dt.date | None = None
+    sex: str | None = None
+    if document_type == DocumentType.RESIDENT_ID:
+        try:
+            birth, sex = idnumbers.parse(number)
+        except idnumbers.IdNumberError as e:
+            raise _invalid("invalid_id_number", e.message, field) from None
+    elif len(number) < 5 or len(number) > 30 or not number.isalnum():
+        raise _invalid(
+            "invalid_document_number",
+            _("A document number has 5 to 30 letters and digits."),
+            field,
+        )
+    return Identity(
+        document_type, crypto.encrypt(number), crypto.lookup_hash(number),
+        idnumbers.mask(number), birth, sex,
+    )  # fmt: skip
+
+
+def phone_fields(raw: str | None, field: str = "phone") -> tuple[str, str, str]:
+    """(encrypted, hash, masked) of a phone number; three empty strings for none."""
+    if not raw or not raw.strip():
+        return "", "", ""
+    try:
+        number = phones.normalise(raw)
+    except phones.PhoneError as e:
+        raise _invalid("invalid_phone", e.message, field) from None
+    return crypto.encrypt(number), crypto.lookup_hash(number), phones.mask(number)
+
+
+def reveal(*, actor: Any, resident: Resident, field: str, reason: str, channel: str = "web") -> str:
+    """The unmasked ID number or phone of a resident, for an actor with the right, logged."""
+    require(actor, resident.grid_code, Right.REVEAL)
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise _invalid("reason_required", _("Say why you need to see it."), "reason")
+    if field == "id_number":
+        token = resident.id_number_enc
+    elif field == "phone":
+        token = resident.phone_enc
+    else:
+        raise _invalid("invalid_field", _("Only ID numbers and phones are masked."), "field")
+    AccessLog.objects.create(
+        actor=actor, resident=resident, grid_code=resident.grid_code, field=field,
+        reason=reason[:200], channel=channel,
+    )  # fmt: skip
+    return crypto.decrypt(token) if token else ""
+
+
+# ---------------------------------------------------------------- households
+
+
+@transaction.atomic
+def register_household(
+    *,
+    actor: Any,
+    grid_code: str,
+    address: str,
+    household_type: str,
+    building_code: str | None = None,
+    unit: str = "",
+    floor: int | None = None,
+    room: str = "",
+) -> Household:
+    grid = grid_for_registry(actor, grid_code)
+    address = (address or "").strip()
+    if not address:
+        raise _invalid("address_required", _("The address is required."), "address")
+    if household_type not in HouseholdType.values:
+        raise _invalid("invalid_household_type", _("Unknown household type."), "household_type")
+    building = None
+    if building_code:
+        building = Building.objects.filter(code=building_code, grid=grid).first()
+        if building is None:
+            raise _invalid(
+                "invalid_building", _("No building with this code in the grid."), "building"
+            )
+    household = Household.objects.create(
+        grid=grid, grid_code=grid.code, building=building, address=address[:200],
+        unit=unit[:10], floor=floor, room=room[:20], household_type=household_type,
+    )  # fmt: skip
+    audit.record(
+        actor=actor, action="household.create", object_type="household",
+        object_key=str(household.public_id), after={"grid": grid.code, "type": household_type},
+    )  # fmt: skip
+    return household
+
+
+# ---------------------------------------------------------------- residents
+
+
+@dataclass
+class ResidentIn:
+    """What a person types (or a spreadsheet row holds) about a resident."""
+
+    name: str
+    id_number: str
+    relation: str
+    document_type: str = DocumentType.RESIDENT_ID
+    phone: str = ""
+    residence_status: str = ResidenceStatus.REGISTERED
+    floating_until: dt.date | None = None
+    nationality: str = ""
+    party_member: bool = False
+    birth_date: dt.date | None = None  # only for documents that do not carry it
+    sex: str = ""  # likewise
+
+
+def _checked(data: ResidentIn) -> tuple[Identity, tuple[str, str, str], dt.date, str]:
+    name = (data.name or "").strip()
+    if not name:
+        raise _invalid("name_required", _("The name is required."), "name")
+    if len(name) > 50:
+        raise _invalid("name_too_long", _("A name has at most 50 characters."), "name")
+    if data.relation not in Relation.values:
+        raise _invalid("invalid_relation", _("Unknown relation to the head."), "relation")
+    if data.residence_status not in ResidenceStatus.values:
+        raise _invalid(
+            "invalid_residence_status", _("Unknown residence status."), "residence_status"
+        )
+    if data.residence_status == ResidenceStatus.FOREIGN:
+        if data.document_type == DocumentType.RESIDENT_ID:
+            raise _invalid(
+                "invalid_document_type",
+                _("A foreign national is registered with a passport or permanent residence ID."),
+                "document_type",
+            )
+        if not data.nationality.strip():
+            raise _invalid("nationality_required", _("The nationality is required."), "nationality")
+    ident = identity(data.document_type, data.id_number)
+    birth = ident.birth_date or data.birth_date
+    sex = ident.sex or data.sex
+    if birth is None:
+        raise _invalid("birth_date_required", _("The birth date is required."), "birth_date")
+    if birth > timezone.localdate():
+        raise _invalid("birth_date_future", _("The birth date is in the future."), "birth_date")
+    if sex not in ("m", "f"):
+        raise _invalid("sex_required", _("The sex is required."), "sex")
+    return ident, phone_fields(data.phone), birth, sex
+
+
+def _snapshot(r: Resident) -> dict[str, Any]:
+    return {
+        "name": r.name, "id": r.id_masked, "phone": r.phone_masked, "relation": r.relation,
+        "residence_status": r.residence_status, "status": r.status,
+        "household": str(r.household.public_id) if r.household else None,
+    }  # fmt: skip
+
+
+@transaction.atomic
+def add_resident(
+    *, actor: Any, household: Household, data: ResidentIn, date: dt.date | None = None
+) -> Resident:
+    """Register a person into a household. A person already living in another household
+    is refused (409): moving is `move_resident`."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    require(actor, household.grid_code, Right.CHANGE_REGISTRY)
+    ident, (phone_enc, phone_hash, phone_masked), birth, sex = _checked(data)
+    existing = Resident.objects.filter(id_number_hash=ident.hash).first()
+    if existing is not None:
+        if existing.status == ResidentStatus.ACTIVE:
+            raise ServiceError(
+                "already_registered",
+                _("This person already lives in another household (%(where)s).")
+                % {"where": existing.grid_code},
+                field="id_number",
+                status=409,
+            )
+        raise ServiceError(
+            "known_person",
+            _("This person was registered before; move them in instead of adding them again."),
+            field="id_number",
+            status=409,
+        )
+    full, initials = pinyin.keys(data.name)
+    try:
+        with transaction.atomic():
+            resident = Resident.objects.create(
+                household=household, grid_code=household.grid_code, name=data.name.strip(),
+                name_pinyin=full, name_initials=initials, document_type=ident.document_type,
+                id_number_enc=ident.enc, id_number_hash=ident.hash, id_masked=ident.masked,
+                birth_date=birth, sex=sex, phone_enc=phone_enc, phone_hash=phone_hash,
+                phone_masked=phone_masked, relation=data.relation,
+                residence_status=data.residence_status, floating_until=data.floating_until,
+                nationality=data.nationality.strip()[:60], party_member=data.party_member,
+            )  # fmt: skip
+    except IntegrityError:
+        # Another request registered the same number between our check and the insert.
+        raise ServiceError(
+            "already_registered",
+            _("This person already lives in another household (%(where)s).")
+            % {"where": household.grid_code},
+            field="id_number",
+            status=409,
+        ) from None
+    Household.objects.filter(pk=household.pk).update(member_count=F("member_count") + 1)
+    ResidentEvent.objects.create(
+        resident=resident, kind=ResidentEventKind.MOVE_IN, date=date or timezone.localdate(),
+        to_household=household, actor=actor if getattr(actor, "pk", None) else None,
+    )  # fmt: skip
+    audit.record(
+        actor=actor, action="resident.create", object_type="resident",
+        object_key=str(resident.public_id), after=_snapshot(resident),
+    )  # fmt: skip
+    return resident
+
+
+@transaction.atomic
+def update_resident(*, actor: Any, resident: Resident, data: ResidentIn) -> Resident:
+    """Correct what is known of a resident; an ID number change is a correction event."""
+    resident = Resident.objects.select_for_update().select_related("household").get(pk=resident.pk)
+    require(actor, resident.grid_code, Right.CHANGE_REGISTRY)
+    before = _snapshot(resident)
+    ident, (phone_enc, phone_hash, phone_masked), birth, sex = _checked(data)
+    if ident.hash != resident.id_number_hash:
+        if Resident.objects.filter(id_number_hash=ident.hash).exclude(pk=resident.pk).exists():
+            raise ServiceError(
+                "already_registered",
+                _("Another resident has this ID number."),
+                field="id_number",
+                status=409,
+            )
+        resident.id_number_enc, resident.id_number_hash = ident.enc, ident.hash
+        resident.id_masked = ident.masked
+        ResidentEvent.objects.create(
+            resident=resident, kind=ResidentEventKind.CORRECTION, date=timezone.localdate(),
+            note="id_number", actor=actor,
+        )  # fmt: skip
+    resident.name = data.name.strip()
+    resident.name_pinyin, resident.name_initials = pinyin.keys(resident.name)
+    resident.document_type = ident.document_type
+    resident.birth_date, resident.sex = birth, sex
+    resident.phone_enc, resident.phone_hash, resident.phone_masked = (
+        phone_enc, phone_hash, phone_masked,
+    )  # fmt: skip
+    resident.relation = data.relation
+    resident.residence_status = data.residence_status
+    resident.floating_until = data.floating_until
+    resident.nationality = data.nationality.strip()[:60]
+    resident.party_member = data.party_member
+    resident.save()
+    audit.record(
+        actor=actor, action="resident.update", object_type="resident",
+        object_key=str(resident.public_id), before=before, after=_snapshot(resident),
+    )  # fmt: skip
+    return resident
+
+
+def _lock_pair(
+    resident: Resident, household: Household | None
+) -> tuple[Resident, Household | None]:
+    # Households before residents, by id: two moves between the same households cannot
+    # wait on each other.
+    ids = sorted({h for h in (resident.household_id, household.pk if household else None) if h})
+    locked = {
+        h.pk: h for h in Household.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+    fresh = Resident.objects.select_for_update().get(pk=resident.pk)
+    return fresh, locked.get(household.pk) if household else None
+
+
+@transaction.atomic
+def move_resident(
+    *,
+    actor: Any,
+    resident: Resident,
+    to: Household | None,
+    date: dt.date,
+    note: str = "",
+    kind: str | None = None,
+) -> Resident:
+    """Move a resident to another household, out of the area (`to` None) or record a death
+    (`kind` = death). Member counts move with them, in this transaction."""
+    resident, target = _lock_pair(resident, to)
+    require(actor, resident.grid_code, Right.CHANGE_REGISTRY)
+    if target is not None:
+        require(actor, target.grid_code, Right.CHANGE_REGISTRY)
+    if date > timezone.localdate():
+        raise _invalid("date_future", _("The date is in the future."), "date")
+    if resident.status != ResidentStatus.ACTIVE and kind != ResidentEventKind.MOVE_IN:
+        if target is None:
+            raise ServiceError("not_active", _("This resident no longer lives here."), status=409)
+        kind = ResidentEventKind.MOVE_IN
+    if target is not None and target.pk == resident.household_id:
+        raise _invalid("same_household", _("The resident already lives in this household."), "to")
+    before = _snapshot(resident)
+    source = resident.household_id if resident.status == ResidentStatus.ACTIVE else None
+    if kind is None:
+        kind = ResidentEventKind.TRANSFER if target is not None else ResidentEventKind.MOVE_OUT
+    if kind == ResidentEventKind.DEATH:
+        target = None
+    if source is not None:
+        Household.objects.filter(pk=source).update(member_count=F("member_count") - 1)
+    if target is not None:
+        Household.objects.filter(pk=target.pk).update(member_count=F("member_count") + 1)
+        resident.household, resident.grid_code = target, target.grid_code
+        resident.status = ResidentStatus.ACTIVE
+    else:
+        resident.household = None
+        resident.status = (
+            ResidentStatus.DECEASED if kind == ResidentEventKind.DEATH else ResidentStatus.MOVED_OUT
+        )
+    resident.save(update_fields=["household", "grid_code", "status", "updated_at"])
+    ResidentEvent.objects.create(
+        resident=resident, kind=kind, date=date, from_household_id=source,
+        to_household=target, note=note[:200], actor=actor,
+    )  # fmt: skip
+    audit.record(
+        actor=actor, action=f"resident.{kind}", object_type="resident",
+        object_key=str(resident.public_id), before=before, after=_snapshot(resident), note=note,
+    )  # fmt: skip
+    return resident
+
+
+# ---------------------------------------------------------------- tags
+
+
+# The fields a tag of each kind carries of its own (R-REG-2), with their allowed values.
+TAG_DETAILS: dict[str, dict[str, tuple[str, ...] | None]] = {
+    TagKind.HARDSHIP: {"assistance": ("minimum_living", "extreme_poverty", "low_income", "other")},
+    TagKind.DISABILITY: {"category": ("visual", "hearing", "speech", "physical", "intellectual",
+                                      "mental", "multiple"),
+                         "grade": ("1", "2", "3", "4"), "certificate": None},
+    TagKind.LEFT_BEHIND_CHILD: {"guardian": None, "parents_work_in": None},
+    TagKind.ELDERLY_ALONE: {"emergency_contact": None},
+    TagKind.EMPTY_NEST: {"emergency_contact": None},
+    TagKind.SPECIAL_GROUP: {"group": ("community_correction", "released_prisoner", "drug_user",
+                                      "mental_illness", "petitioner", "other")},
+    TagKind.UNEMPLOYED: {"since": None, "registered": ("yes", "no")},
+    TagKind.FLOATING: {"from_place": None},
+    TagKind.FOREIGNER: {"purpose": None},
+}  # fmt: skip
+
+
+def _details(kind: str, details: dict[str, Any]) -> dict[str, str]:
+    allowed = TAG_DETAILS.get(kind, {})
+    out = {}
+    for key, value in (details or {}).items():
+        if key not in allowed:
+            raise _invalid("invalid_detail", _("A %(kind)s tag has no field %(key)s.")
+                           % {"kind": kind, "key": key}, f"details.{key}")  # fmt: skip
+        choices = allowed[key]
+        text = str(value).strip()[:100]
+        if choices is not None and text not in choices:
+            raise _invalid(
+                "invalid_detail",
+                _("%(key)s must be one of: %(choices)s.")
+                % {"key": key, "choices": ", ".join(choices)},
+                f"details.{key}",
+            )
+        out[key] = text
+    return out
+
+
+@transaction.atomic
+def add_tag(
+    *,
+    actor: Any,
+    kind: str,
+    start: dt.date,
+    resident: Resident | None = None,
+    household: Household | None = None,
+    end: dt.date | None = None,
+    details: dict[str, Any] | None = None,
+) -> Tag:
+    if (resident is None) == (household is None):
+        raise _invalid(
+            "subject_required", _("A tag is on a resident or on a household."), "subject"
+        )
+    subject = resident or household
+    assert subject is not None
+    require(actor, subject.grid_code, Right.CHANGE_REGISTRY)
+    if kind not in TagKind.values:
+        raise _invalid("invalid_tag", _("Unknown tag."), "kind")
+    if end is not None and end < start:
+        raise _invalid("end_before_start", _("A tag cannot end before it starts."), "end")
+    tag = Tag.objects.create(
+        resident=resident, household=household, grid_code=subject.grid_code, kind=kind,
+        start=start, end=end, details=_details(kind, details or {}),
+        reviewed_at=timezone.localdate(),
+    )  # fmt: skip
+    audit.record(
+        actor=actor, action="tag.create", object_type="tag", object_key=str(tag.pk),
+        after={"kind": kind, "start": start.isoformat(), "grid": tag.grid_code},
+    )  # fmt: skip
+    return tag
+
+
+@transaction.atomic
+def review_tag(*, actor: Any, tag: Tag, end: dt.date | None = None) -> Tag:
+    """Confirm a tag still holds (today), or end it."""
+    tag = Tag.objects.select_for_update().get(pk=tag.pk)
+    require(actor, tag.grid_code, Right.CHANGE_REGISTRY)
+    if end is not None and end < tag.start:
+        raise _invalid("end_before_start", _("A tag cannot end before it starts."), "end")
+    tag.reviewed_at = timezone.localdate()
+    tag.end = end if end is not None else tag.end
+    tag.save(update_fields=["reviewed_at", "end", "updated_at"])
+    audit.record(
+        actor=actor, action="tag.review", object_type="tag", object_key=str(tag.pk),
+        after={"end": tag.end.isoformat() if tag.end else None},
+    )  # fmt: skip
+    return tag
+
+
+# ---------------------------------------------------------------- places, components, units
+
+
+@transaction.atomic
+def register_place(
+    *,
+    actor: Any,
+    grid_code: str,
+    name: str,
+    kind: str,
+    address: str = "",
+    lon: float | None = None,
+    lat: float | None = None,
+) -> Place:
+    grid = grid_for_registry(actor, grid_code)
+    if not (name or "").strip():
+        raise _invalid("name_required", _("A name is required."), "name")
+    place = Place.objects.create(
+        grid=grid, grid_code=grid.code, name=name.strip()[:100], kind=kind,
+        address=address[:200], lon=lon, lat=lat,
+    )  # fmt: skip
+    audit.record(actor=actor, action="place.create", object_type="place",
+                 object_key=str(place.pk), after={"grid": grid.code, "kind": kind})  # fmt: skip
+    return place
+
+
+@transaction.atomic
+def register_component(
+    *, actor: Any, grid_code: str, code: str, name: str, lon: float, lat: float
+) -> Component:
+    grid = grid_for_registry(actor, grid_code)
+    try:
+        _county, major, minor, _serial = componentlib.validate(code, county=grid.code[:6])
+    except componentlib.ComponentCodeError as e:
+        raise _invalid("invalid_component_code", e.message, "code") from None
+    if Component.objects.filter(code=code).exists():
+        raise ServiceError("duplicate_code", _("This component id is taken."), field="code",
+                           status=409)  # fmt: skip
+    component = Component.objects.create(
+        grid=grid, grid_code=grid.code, code=code, major=major, minor=minor,
+        name=(name or "").strip()[:100], lon=lon, lat=lat,
+    )  # fmt: skip
+    audit.record(actor=actor, action="component.create", object_type="component",
+                 object_key=code, after={"grid": grid.code})  # fmt: skip
+    return component
+
+
+@transaction.atomic
+def register_organisation(
+    *,
+    actor: Any,
+    grid_code: str,
+    name: str,
+    kind: str,
+    credit_code: str = "",
+    address: str = "",
+    contact_name: str = "",
+    phone: str = "",
+) -> Organisation:
+    grid = grid_for_registry(actor, grid_code)
+    if not (name or "").strip():
+        raise _invalid("name_required", _("A name is required."), "name")
+    code = None
+    if credit_code.strip():
+        try:
+            code = uscc.validate(credit_code)
+        except uscc.CreditCodeError as e:
+            raise _invalid("invalid_credit_code", e.message, "credit_code") from None
+        if Organisation.objects.filter(credit_code=code).exists():
+            raise ServiceError("duplicate_credit_code", _("This credit code is registered."),
+                               field="credit_code", status=409)  # fmt: skip
+    phone_enc, _hash, phone_masked = phone_fields(phone)
+    org = Organisation.objects.create(
+        grid=grid, grid_code=grid.code, name=name.strip()[:150], kind=kind, credit_code=code,
+        address=address[:200], contact_name=contact_name[:50], phone_enc=phone_enc,
+        phone_masked=phone_masked,
+    )  # fmt: skip
+    audit.record(actor=actor, action="organisation.create", object_type="organisation",
+                 object_key=str(org.pk), after={"grid": grid.code, "kind": kind})  # fmt: skip
+    return org
+
+
+def check_member_counts(grid_code: str = "") -> list[tuple[int, int, int]]:
+    """Households whose cached member count differs from a COUNT: (id, cached, counted)."""
+    from django.db.models import Count, Q
+
+    qs = Household.objects.filter(grid_code__startswith=grid_code).annotate(
+        counted=Count("residents", filter=Q(residents__status=ResidentStatus.ACTIVE))
+    )
+    return [(h.pk, h.member_count, h.counted) for h in qs if h.member_count != h.counted]

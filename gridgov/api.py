@@ -84,7 +84,8 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         "dict_type": _("Must be a JSON object."),
         "json_invalid": _("The body is not valid JSON."),
     }
-    return messages.get(kind, error.get("msg", _("Invalid input.")))
+    # Not pydantic's own "msg" for the rest: it is English whatever the person's language.
+    return messages.get(kind, _("Invalid input."))
 
 
 @api.exception_handler(ValidationError)
@@ -108,9 +109,15 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, "error", str(exc))
+    # ninja raises HttpError(400, "Cannot parse request body…") for a body it cannot read.
+    if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
+        return _error(request, 400, "invalid_json", _("The body is not valid JSON."))
+    return _error(request, exc.status_code, "error", str(exc.message))
 
 
 from gridgov.grids.api import router as grids_router  # noqa: E402
 
+from gridgov.registry.api import router as registry_router  # noqa: E402
+
 api.add_router("/grids", grids_router)
+api.add_router("/registry", registry_router)

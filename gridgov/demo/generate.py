@@ -679,7 +679,7 @@ _HOUSEHOLD_COLUMNS = [
 _RESIDENT_COLUMNS = [
     "id", "created_at", "updated_at", "household_id", "grid_code", "name", "id_number_enc",
     "id_number_hash", "birth_date", "sex", "phone_enc", "relation", "public_id", "name_pinyin",
-    "name_initials", "id_masked", "phone_hash", "phone_masked",
+    "name_initials", "id_masked", "phone_hash", "phone_masked", "id_tail", "phone_tail",
 ]  # fmt: skip
 
 
@@ -864,6 +864,8 @@ def _store_people(
                 id_masks,
                 phone_hashes.tolist(),
                 phone_masks.tolist(),
+                [x[-4:] for x in id_masks],
+                [x[-4:] for x in phone_masks.tolist()],
                 strict=False,
             )
         )

@@ -123,11 +123,14 @@ class Resident(TimeStamped):
     id_number_enc = models.CharField(max_length=120)
     id_number_hash = models.CharField(max_length=40, unique=True)
     id_masked = models.CharField(_("ID number"), max_length=32, blank=True, db_default="")
+    # The last four characters, as the masked form shows them: "search by last digits".
+    id_tail = models.CharField(max_length=4, blank=True, db_default="")
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     phone_enc = models.CharField(max_length=120, blank=True)
     phone_hash = models.CharField(max_length=40, blank=True, db_default="")
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True, db_default="")
+    phone_tail = models.CharField(max_length=4, blank=True, db_default="")
     relation = models.CharField(_("relation to head"), max_length=12, choices=Relation.choices)
     residence_status = models.CharField(
         _("residence status"),
@@ -160,6 +163,8 @@ class Resident(TimeStamped):
             models.Index(fields=["name_pinyin"], name="resident_pinyin_idx"),
             models.Index(fields=["name_initials"], name="resident_initials_idx"),
             models.Index(fields=["phone_hash"], name="resident_phone_hash_idx"),
+            models.Index(fields=["id_tail"], name="resident_id_tail_idx"),
+            models.Index(fields=["phone_tail"], name="resident_phone_tail_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -280,6 +280,7 @@ def add_resident(
                 household=household, grid_code=household.grid_code, name=data.name.strip(),
                 name_pinyin=full, name_initials=initials, document_type=ident.document_type,
                 id_number_enc=ident.enc, id_number_hash=ident.hash, id_masked=ident.masked,
+                id_tail=ident.masked[-4:], phone_tail=phone_masked[-4:],
                 birth_date=birth, sex=sex, phone_enc=phone_enc, phone_hash=phone_hash,
                 phone_masked=phone_masked, relation=data.relation,
                 residence_status=data.residence_status, floating_until=data.floating_until,
@@ -322,7 +323,7 @@ def update_resident(*, actor: Any, resident: Resident, data: ResidentIn) -> Resi
                 status=409,
             )
         resident.id_number_enc, resident.id_number_hash = ident.enc, ident.hash
-        resident.id_masked = ident.masked
+        resident.id_masked, resident.id_tail = ident.masked, ident.masked[-4:]
         ResidentEvent.objects.create(
             resident=resident, kind=ResidentEventKind.CORRECTION, date=timezone.localdate(),
             note="id_number", actor=actor,
@@ -334,6 +335,7 @@ def update_resident(*, actor: Any, resident: Resident, data: ResidentIn) -> Resi
     resident.phone_enc, resident.phone_hash, resident.phone_masked = (
         phone_enc, phone_hash, phone_masked,
     )  # fmt: skip
+    resident.phone_tail = phone_masked[-4:]
     resident.relation = data.relation
     resident.residence_status = data.residence_status
     resident.floating_until = data.floating_until

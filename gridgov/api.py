@@ -116,7 +116,6 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 from gridgov.grids.api import router as grids_router  # noqa: E402
-
 from gridgov.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("/grids", grids_router)

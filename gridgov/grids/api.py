@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from gridgov.accounts.roles import Right
-from gridgov.core.errors import ServiceError
+from gridgov.core.errors import NotFound, ServiceError
 
 from . import queries, reports, services
 from .models import Grid
@@ -60,8 +60,8 @@ def _out(grid: Grid, households: int) -> dict[str, Any]:
     }
 
 
-def _detail(grid: Grid) -> dict[str, Any]:
-    before, after = queries.successions(grid)
+def _detail(grid: Grid, user: Any) -> dict[str, Any]:
+    before, after = queries.successions(grid, user)
     return {
         **_out(grid, reports.household_count(grid.code)),
         "boundary": grid.boundary,
@@ -86,8 +86,13 @@ def list_grids(
     net = queries.network_by_slug(network)
     if parent is None:
         tops = queries.top_grids(request.user, net)
-        return [_out(g, reports.household_count(g.code)) for g in tops]
-    node = services.get_grid_for(request.user, net, parent)
+        counts = reports.household_counts_under([g.code for g in tops])
+        return [_out(g, counts[g.code]) for g in tops]
+    try:
+        node = services.get_grid_for(request.user, net, parent)
+    except NotFound as e:
+        e.field = "parent"
+        raise
     return [_out(r.grid, r.households) for r in queries.children(node, at, retired)]
 
 
@@ -135,12 +140,12 @@ def redivide(request: HttpRequest, payload: RedivideIn):
         date=payload.date,
         reason=payload.reason,
     )
-    return Status(201, [_detail(g) for g in created])
+    return Status(201, [_detail(g, request.user) for g in created])
 
 
 @router.get("/{code}", response={200: GridDetailOut, **ERRORS}, summary="One grid")
 def get_grid(request: HttpRequest, code: str, network: str = "comprehensive"):
-    return _detail(_grid(request, network, code))
+    return _detail(_grid(request, network, code), request.user)
 
 
 @router.post("", response={201: GridDetailOut, **ERRORS}, summary="Create a grid")
@@ -157,14 +162,15 @@ def create_grid(request: HttpRequest, payload: GridCreateIn):
         boundary=payload.boundary,
         valid_from=payload.valid_from,
     )
-    return Status(201, _detail(grid))
+    return Status(201, _detail(grid, request.user))
 
 
 @router.patch("/{code}", response={200: GridDetailOut, **ERRORS}, summary="Edit a grid")
 def update_grid(
     request: HttpRequest, code: str, payload: GridUpdateIn, network: str = "comprehensive"
 ):
-    grid = _grid(request, network, code)
+    # The right first: a person who may not edit learns that, not what their body lacks.
+    grid = _grid(request, network, code, Right.CHANGE_GRIDS)
     if (
         payload.boundary is None
         and not payload.clear_boundary
@@ -184,7 +190,7 @@ def update_grid(
         clear_boundary=payload.clear_boundary,
         subtype=payload.subtype,
     )
-    return _detail(grid)
+    return _detail(grid, request.user)
 
 
 @router.post("/{code}/retire", response={200: GridDetailOut, **ERRORS}, summary="Retire a grid")
@@ -196,7 +202,7 @@ def retire_grid(request: HttpRequest, code: str, payload: RetireIn, network: str
         successor_codes=payload.successors,
         reason=payload.reason,
     )
-    return _detail(grid)
+    return _detail(grid, request.user)
 
 
 @router.get("/{code}/coverage", response={200: CoverageOut, **ERRORS}, summary="Gaps and overlaps")

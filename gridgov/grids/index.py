@@ -106,7 +106,17 @@ class GridIndex:
             day = at.toordinal()
             found = t[(self.start[t] <= day) & (self.end[t] > day)]
         rank = self.rank
-        return [self.hits[i] for i in sorted(found.tolist(), key=rank.__getitem__)]
+        hits, depths = [], set()
+        # Rows are in (depth, code) order, so ties sort by code. A point on the edge between
+        # two grids of one level belongs to the lower code: one comprehensive grid a level.
+        for i in sorted(found.tolist(), key=lambda i: (rank[i], i)):
+            hit = self.hits[i]
+            if hit.kind != GridKind.DEDICATED:
+                if hit.depth in depths:
+                    continue
+                depths.add(hit.depth)
+            hits.append(hit)
+        return hits
 
 
 _lock = threading.Lock()

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import ServiceError
-from gridgov.core.scope import in_scope
+from gridgov.core.scope import in_scope, scope_q
 
 from . import index, reports
 from .models import Grid, GridSuccession, Network
@@ -41,7 +41,7 @@ class Row:
 
 def top_grids(user: Any, network: Network) -> list[Grid]:
     """Where a person's tree starts: the roots for a superuser, else their assigned grids."""
-    qs = Grid.objects.current().filter(network=network).select_related("network", "parent")
+    qs = Grid.objects.current().filter(network=network).select_related("network", "parent", "host")
     if user.is_superuser:
         return list(qs.filter(parent__isnull=True))
     codes = {a for a, _ in user.assignments.values_list("grid_code", "role")}
@@ -62,12 +62,21 @@ def children(parent: Grid, at: dt.date | None = None, retired: bool = False) -> 
     return [Row(k, counts.get(k.code, 0)) for k in kids]
 
 
-def successions(grid: Grid) -> tuple[list[str], list[str]]:
+def successions(grid: Grid, user: Any) -> tuple[list[str], list[str]]:
+    """Codes of the grids `grid` replaced and was replaced by, those in `user`'s scope only.
+
+    A successor may lie outside the subtree of its predecessor (the actor who retired it saw
+    both); a reader who sees only one side must not learn the other's code.
+    """
     before = list(
-        GridSuccession.objects.filter(successor=grid).values_list("predecessor__code", flat=True)
+        GridSuccession.objects.filter(
+            scope_q(user, "predecessor__code"), successor=grid
+        ).values_list("predecessor__code", flat=True)
     )
     after = list(
-        GridSuccession.objects.filter(predecessor=grid).values_list("successor__code", flat=True)
+        GridSuccession.objects.filter(
+            scope_q(user, "successor__code"), predecessor=grid
+        ).values_list("successor__code", flat=True)
     )
     return before, after
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from gridgov.core.lib import codes as codelib
@@ -28,6 +28,27 @@ def household_counts(parent_code: str, child_code_length: int) -> dict[str, int]
         .order_by()
     )
     return {r["prefix"]: r["n"] for r in rows}
+
+
+def household_counts_under(codes: list[str]) -> dict[str, int]:
+    """Households under each of `codes` (subtrees of any depth), in one query.
+
+    One conditional count per code over the union of their ranges: a list of a person's
+    top grids costs one query however many assignments they hold.
+    """
+    if not codes:
+        return {}
+    ranges = [codelib.subtree_range(c) for c in codes]
+    anywhere = Q(pk__in=[])
+    for low, high in ranges:
+        anywhere |= Q(grid_code__gte=low, grid_code__lt=high)
+    totals = Household.objects.filter(anywhere).aggregate(
+        **{
+            f"n{i}": Count("id", filter=Q(grid_code__gte=low, grid_code__lt=high))
+            for i, (low, high) in enumerate(ranges)
+        }
+    )
+    return {c: totals[f"n{i}"] or 0 for i, c in enumerate(codes)}
 
 
 def household_count(code: str) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 import shapely
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,6 +87,35 @@ def _set_boundary(grid: Grid, geom: Any) -> None:
     else:
         grid.boundary = geo.to_geojson(geom)
         grid.min_lon, grid.min_lat, grid.max_lon, grid.max_lat = geom.bounds
+
+
+def _check_inner_grids_inside(grid: Grid, geom: Any) -> None:
+    """A new boundary keeps the grids under it (or hosted by it) inside, as creating them did."""
+    today = timezone.localdate()
+    live = Q(valid_to__isnull=True) | Q(valid_to__gt=today)
+    inner = [
+        *grid.children.filter(live, boundary__isnull=False).order_by("code"),
+        *grid.dedicated_grids.filter(live, boundary__isnull=False).order_by("code"),
+    ]
+    for child in inner:
+        outside = geo.outside_part(child.geometry, geom, settings.GRID_BOUNDARY_TOLERANCE_M)
+        if not outside.is_empty and geo.area_m2(outside) > 0:
+            point = outside.representative_point()
+            raise ServiceError(
+                "inner_grid_outside",
+                _(
+                    "Grid %(code)s would reach %(area).0f m² outside this boundary,"
+                    " near %(lon).6f, %(lat).6f."
+                )
+                % {
+                    "code": child.code,
+                    "area": geo.area_m2(outside),
+                    "lon": point.x,
+                    "lat": point.y,
+                },
+                field="boundary",
+                status=422,
+            )
 
 
 def _check_kind(
@@ -183,7 +213,9 @@ def create_grid(
         raise ServiceError("invalid_code", e.message, field="code", status=422) from None
     host = None
     if host_code:
-        host = Grid.objects.filter(network=network, code=host_code).first()
+        # Only grids the actor may see: a host out of scope is as unknown as a typo, so the
+        # two refusals read the same and the answer tells nothing about grids out of scope.
+        host = Grid.objects.visible_to(actor).filter(network=network, code=host_code).first()
         if host is None:
             raise ServiceError(
                 "invalid_host", _("No grid with this code."), field="host", status=422
@@ -293,11 +325,14 @@ def update_grid(
         geom = None if clear_boundary else _validated_boundary(boundary, grid.parent)
         if geom is not None and grid.host is not None:
             _validated_boundary(boundary, grid.host)
+        if geom is not None:
+            _check_inner_grids_inside(grid, geom)
         _set_boundary(grid, geom)
         fields += ["boundary", "min_lon", "min_lat", "max_lon", "max_lat"]
         boundary_changed = True
     grid.save(update_fields=fields)
-    if boundary_changed:
+    # The spatial index answers lookups with names too: a rename must reach every process.
+    if boundary_changed or "name" in fields:
         bump_boundary_stamp()
     audit.record(
         actor=actor,
@@ -326,14 +361,17 @@ def retire_grid(
         raise ServiceError(
             "before_start", _("A grid cannot end before it begins."), field="date", status=422
         )
-    if grid.children.filter(valid_to__isnull=True).exists():
+    # Grids under it that outlive `date` (current, or retired later) would be left
+    # without a parent in force for lookups "as of" a day in between.
+    outlives = Q(valid_to__isnull=True) | Q(valid_to__gt=date)
+    if grid.children.filter(outlives).exists():
         raise ServiceError(
             "has_children",
             _("Retire or re-divide the grids under it first."),
             field="code",
             status=409,
         )
-    if grid.dedicated_grids.filter(valid_to__isnull=True).exists():
+    if grid.dedicated_grids.filter(outlives).exists():
         raise ServiceError(
             "hosts_dedicated",
             _("Dedicated grids still lie in this grid; move or retire them first."),
@@ -396,13 +434,23 @@ def redivide(
     grids have no boundaries). All or nothing.
     """
     if not grids or not new:
-        raise ServiceError("empty", _("Name the grids to re-divide and the new ones."))
+        raise ServiceError(
+            "empty",
+            _("Name the grids to re-divide and the new ones."),
+            field="grids" if not grids else "new",
+        )
     parents = {g.parent_id for g in grids}
     if len(parents) != 1 or grids[0].parent is None:
         raise ServiceError(
-            "not_siblings", _("Only grids with the same parent can be re-divided together.")
+            "not_siblings",
+            _("Only grids with the same parent can be re-divided together."),
+            field="grids",
         )
     parent = grids[0].parent
+    # Lock the old grids first, in code order. create_grid below takes the boundary
+    # stamp's row lock, while an editor of an old grid takes that grid's lock and then the
+    # stamp's: locking the old grids only when retiring them could deadlock on PostgreSQL.
+    grids = [_lock_for_change(actor, g) for g in sorted(grids, key=lambda g: g.code)]
     created = []
     for i, spec in enumerate(new):
         try:

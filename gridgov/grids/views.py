@@ -61,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, network: str, code: str) -> HttpResponse:
     grid = _grid(request, network, code)
     rows = queries.children(grid)
-    before, after = queries.successions(grid)
+    before, after = queries.successions(grid, request.user)
     buildings = []
     if grid.is_grid_level:
         buildings = list(grid.buildings.order_by("code")[:200])

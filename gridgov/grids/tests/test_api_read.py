@@ -45,7 +45,7 @@ def test_it_hides_grids_out_of_scope_as_not_found(cast: Any) -> None:
     r = api(cast, "worker_b1").get("/api/v1/grids?parent=640402001001")
     assert r.status_code == 404
     assert r.json()["code"] == "not_found"
-    assert r.json()["field"] == "code"
+    assert r.json()["field"] == "parent"
     assert api(cast, "worker_a1").get("/api/v1/grids/640402001001002").status_code == 404
     assert api(cast, "nobody").get("/api/v1/grids/640402").status_code == 404
 

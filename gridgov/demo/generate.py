@@ -683,11 +683,19 @@ _RESIDENT_COLUMNS = [
 ]  # fmt: skip
 
 
+_uuid_clock = [0]
+
+
 def _uuid_hex(n: int) -> list[str]:
-    """Random public ids as 32 hex digits, a form both SQLite's text column and
-    PostgreSQL's uuid type take; uuid.uuid4() per row would cost seconds at a million."""
-    blob = os.urandom(16 * n).hex()
-    return [blob[i : i + 32] for i in range(0, 32 * n, 32)]
+    """Public ids as 32 hex digits (a form SQLite's text column and PostgreSQL's uuid type
+    both take), laid out like UUIDv7: 48 bits of a rising millisecond counter, then 80
+    random bits. Performance: random (v4) ids land at random places in the unique index,
+    and with two such indexes the load ran at half speed; rising ids append at its end.
+    The random part keeps them unguessable."""
+    start = max(_uuid_clock[0], time.time_ns() // 1_000_000)
+    _uuid_clock[0] = start + n
+    blob = os.urandom(10 * n).hex()
+    return [f"{start + i:012x}{blob[20 * i : 20 * i + 20]}" for i in range(n)]
 
 
 # SQLite page cache while seeding, in KiB. The default 2 MiB is far smaller than the

@@ -1,5 +1,589 @@
-"""/api/v1/registry: households, residents, tags, places, components, organisations."""
+"""/api/v1/registry: households, residents, tags, places, components, organisations, and
+the log of unmasked reads.
 
-from ninja import Router
+Thin (DESIGN "Shape"): parse, find the row within the caller's scope (`visible_to`: out of
+scope is 404), call registry.services (which check the right: 403), answer. ID numbers and
+phones leave masked; only POST …/reveal unmasks, through `services.reveal`. Lists page with
+`limit`/`offset` and run a fixed number of queries whatever the page holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db.models import Model, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from gridgov.accounts.roles import RIGHTS, Right
+from gridgov.core.errors import Forbidden, NotFound, ServiceError
+from gridgov.core.lib import codes as codelib
+
+from . import search, services
+from .choices import ResidentStatus
+from .models import (
+    AccessLog,
+    Component,
+    Household,
+    Organisation,
+    Place,
+    Resident,
+    ScopedQuerySet,
+    Tag,
+)
+from .schemas import (
+    COUNT_CAP,
+    AccessLogPage,
+    AccessLogQuery,
+    ComponentIn,
+    ComponentOut,
+    ComponentPage,
+    ComponentQuery,
+    ErrorOut,
+    HouseholdDetailOut,
+    HouseholdIn,
+    HouseholdPage,
+    HouseholdQuery,
+    MoveIn,
+    OrganisationIn,
+    OrganisationOut,
+    OrganisationPage,
+    OrganisationQuery,
+    PageIn,
+    PlaceIn,
+    PlaceOut,
+    PlacePage,
+    PlaceQuery,
+    ResidentCreateIn,
+    ResidentDetailOut,
+    ResidentFieldsIn,
+    ResidentPage,
+    ResidentQuery,
+    ResidentUpdateIn,
+    RevealIn,
+    RevealOut,
+    TagIn,
+    TagOut,
+    TagReviewIn,
+)
 
 router = Router(tags=["registry"])
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _page(qs: QuerySet[Any], page: PageIn) -> dict[str, Any]:
+    """{"count", "items"} in two queries (plus the list's prefetches): a COUNT capped at
+    COUNT_CAP (an exact count of a million rows costs more than the page) and the page."""
+    count = qs.order_by()[:COUNT_CAP].count()
+    return {"count": count, "items": list(qs[page.offset : page.offset + page.limit])}
+
+
+def _under(qs: QuerySet[Any], grid: str | None) -> QuerySet[Any]:
+    if grid:
+        low, high = codelib.subtree_range(grid)
+        qs = qs.filter(grid_code__gte=low, grid_code__lt=high)
+    return qs
+
+
+def _named(rows: ScopedQuerySet, request: HttpRequest, filters: Any) -> QuerySet[Any]:
+    """Rows in scope, under `grid`, whose name contains `q`."""
+    qs = _under(rows.visible_to(request.user, Right.VIEW), filters.grid)
+    if filters.q:
+        qs = qs.filter(name__contains=filters.q.strip())
+    return qs
+
+
+def _one(qs: QuerySet[Any], field: str | None = None, **lookup: Any) -> Any:
+    found = qs.filter(**lookup).first()
+    if found is None:
+        raise NotFound(_("Not found."), field=field)
+    return found
+
+
+def _household(request: HttpRequest, public_id: uuid.UUID, field: str | None = None) -> Household:
+    qs = Household.objects.visible_to(request.user, Right.VIEW).select_related("building")
+    return _one(qs, field, public_id=public_id)  # type: ignore[no-any-return]
+
+
+def _resident(request: HttpRequest, public_id: uuid.UUID, field: str | None = None) -> Resident:
+    qs = Resident.objects.visible_to(request.user, Right.VIEW).select_related("household")
+    return _one(qs, field, public_id=public_id)  # type: ignore[no-any-return]
+
+
+def _public_id(row: Model | None) -> uuid.UUID | None:
+    return getattr(row, "public_id", None) if row is not None else None
+
+
+def _household_out(h: Household) -> dict[str, Any]:
+    return {
+        "public_id": h.public_id,
+        "grid_code": h.grid_code,
+        "address": h.address,
+        "building": h.building.code if h.building else None,
+        "unit": h.unit,
+        "floor": h.floor,
+        "room": h.room,
+        "household_type": h.household_type,
+        "member_count": h.member_count,
+    }
+
+
+def _tag_out(t: Tag) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "kind": t.kind,
+        "resident": _public_id(t.resident),
+        "household": _public_id(t.household),
+        "grid_code": t.grid_code,
+        "start": t.start,
+        "end": t.end,
+        "details": t.details,
+        "reviewed_at": t.reviewed_at,
+    }
+
+
+def _household_detail(h: Household) -> dict[str, Any]:
+    members = h.residents.filter(status=ResidentStatus.ACTIVE).order_by("id")
+    tags = Tag.objects.filter(household=h).select_related("resident", "household")
+    return {
+        **_household_out(h),
+        "members": [
+            {
+                "public_id": r.public_id,
+                "name": r.name,
+                "relation": r.relation,
+                "sex": r.sex,
+                "birth_date": r.birth_date,
+                "id_masked": r.id_masked,
+                "phone_masked": r.phone_masked,
+                "residence_status": r.residence_status,
+            }
+            for r in members
+        ],
+        "tags": [_tag_out(t) for t in tags],
+    }
+
+
+def _resident_detail(r: Resident) -> dict[str, Any]:
+    subject = Q(resident=r) | Q(household_id=r.household_id) if r.household_id else Q(resident=r)
+    tags = Tag.objects.filter(subject).select_related("resident", "household")
+    events = r.events.select_related("from_household", "to_household", "actor")
+    return {
+        "public_id": r.public_id,
+        "name": r.name,
+        "document_type": r.document_type,
+        "id_masked": r.id_masked,
+        "phone_masked": r.phone_masked,
+        "sex": r.sex,
+        "birth_date": r.birth_date,
+        "relation": r.relation,
+        "household": _public_id(r.household),
+        "address": r.household.address if r.household else None,
+        "grid_code": r.grid_code,
+        "residence_status": r.residence_status,
+        "floating_until": r.floating_until,
+        "nationality": r.nationality,
+        "party_member": r.party_member,
+        "status": r.status,
+        "events": [
+            {
+                "kind": e.kind,
+                "date": e.date,
+                "from_household": _public_id(e.from_household),
+                "to_household": _public_id(e.to_household),
+                "note": e.note,
+                "actor": e.actor.get_username() if e.actor else None,
+                "at": timezone.localtime(e.at),
+            }
+            for e in events
+        ],
+        "tags": [_tag_out(t) for t in tags],
+    }
+
+
+def _resident_in(payload: ResidentFieldsIn, id_number: str, phone: str) -> services.ResidentIn:
+    return services.ResidentIn(
+        name=payload.name,
+        id_number=id_number,
+        relation=payload.relation,
+        document_type=payload.document_type,
+        phone=phone,
+        residence_status=payload.residence_status,
+        floating_until=payload.floating_until,
+        nationality=payload.nationality,
+        party_member=payload.party_member,
+        birth_date=payload.birth_date,
+        sex=payload.sex or "",
+    )
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+# ---------------------------------------------------------------- households
+
+
+@router.get("/households", response={200: HouseholdPage, **ERRORS}, summary="Households")
+def list_households(request: HttpRequest, filters: Query[HouseholdQuery]):  # type: ignore[type-arg]
+    """Households in your scope, under `grid`, whose address contains `q`."""
+    qs = _under(Household.objects.visible_to(request.user, Right.VIEW), filters.grid)
+    if filters.q:
+        # Contains, not an index: applied within scope and grid (docs/adr/0007).
+        qs = qs.filter(address__contains=filters.q.strip())
+    # Queries: the capped count, the page (building joined).
+    page = _page(qs.select_related("building"), filters)
+    return {"count": page["count"], "items": [_household_out(h) for h in page["items"]]}
+
+
+@router.get(
+    "/households/{public_id}", response={200: HouseholdDetailOut, **ERRORS}, summary="One household"
+)
+def get_household(request: HttpRequest, public_id: uuid.UUID):
+    return _household_detail(_household(request, public_id))
+
+
+@router.post("/households", response={201: HouseholdDetailOut, **ERRORS}, summary="Register")
+def create_household(request: HttpRequest, payload: HouseholdIn):
+    household = services.register_household(
+        actor=request.user,
+        grid_code=payload.grid,
+        address=payload.address,
+        household_type=payload.household_type,
+        building_code=payload.building,
+        unit=payload.unit,
+        floor=payload.floor,
+        room=payload.room,
+    )
+    return Status(201, _household_detail(household))
+
+
+# ---------------------------------------------------------------- residents
+
+
+@router.get("/residents", response={200: ResidentPage, **ERRORS}, summary="Find residents")
+def list_residents(request: HttpRequest, filters: Query[ResidentQuery]):  # type: ignore[type-arg]
+    """The filters of the resident list page (`registry.search.ResidentFilter`)."""
+    open_tags = Tag.objects.filter(end__isnull=True).order_by("kind", "id")
+    qs = search.residents_for(request.user, filters.model_dump()).prefetch_related(
+        # One query each for the page's own tags and its households' tags.
+        Prefetch("tags", queryset=open_tags, to_attr="own_open_tags"),
+        Prefetch("household__tags", queryset=open_tags, to_attr="open_tags"),
+    )
+    # Queries: the capped count, the page (household joined), the two prefetches.
+    page = _page(qs, filters)
+    items = []
+    for r in page["items"]:
+        kinds = {t.kind for t in r.own_open_tags}
+        if r.household is not None:
+            kinds |= {t.kind for t in r.household.open_tags}
+        items.append(
+            {
+                "public_id": r.public_id,
+                "name": r.name,
+                "sex": r.sex,
+                "birth_date": r.birth_date,
+                "id_masked": r.id_masked,
+                "phone_masked": r.phone_masked,
+                "relation": r.relation,
+                "household": _public_id(r.household),
+                "grid_code": r.grid_code,
+                "residence_status": r.residence_status,
+                "status": r.status,
+                "tags": sorted(kinds),
+            }
+        )
+    return {"count": page["count"], "items": items}
+
+
+@router.get(
+    "/residents/{public_id}", response={200: ResidentDetailOut, **ERRORS}, summary="One resident"
+)
+def get_resident(request: HttpRequest, public_id: uuid.UUID):
+    return _resident_detail(_resident(request, public_id))
+
+
+@router.post("/residents", response={201: ResidentDetailOut, **ERRORS}, summary="Add a resident")
+def create_resident(request: HttpRequest, payload: ResidentCreateIn):
+    """Register a person into a household. A person already living in a household is
+    refused (409): moving them is POST …/move."""
+    household = _household(request, payload.household, field="household")
+    resident = services.add_resident(
+        actor=request.user,
+        household=household,
+        data=_resident_in(payload, payload.id_number, payload.phone),
+        date=payload.date,
+    )
+    return Status(201, _resident_detail(_resident(request, resident.public_id)))
+
+
+@router.put(
+    "/residents/{public_id}", response={200: ResidentDetailOut, **ERRORS}, summary="Correct"
+)
+def update_resident(request: HttpRequest, public_id: uuid.UUID, payload: ResidentUpdateIn):
+    """Correct what is known of a resident: send every field, as for adding them (those left
+    out take their defaults), except `id_number` and `phone`, which are kept when left out:
+    callers see them masked and cannot send them back."""
+    resident = services.update_resident_keeping(
+        actor=request.user,
+        resident=_resident(request, public_id),
+        data=_resident_in(payload, payload.id_number or "", payload.phone or ""),
+        keep_id_number=payload.id_number is None,
+        keep_phone=payload.phone is None,
+    )
+    return _resident_detail(_resident(request, resident.public_id))
+
+
+@router.post(
+    "/residents/{public_id}/move", response={200: ResidentDetailOut, **ERRORS}, summary="Move"
+)
+def move_resident(request: HttpRequest, public_id: uuid.UUID, payload: MoveIn):
+    """Move to another household (`to`), out of the area, or record a death; the member
+    counts of both households change with it."""
+    resident = _resident(request, public_id)
+    # The right first: a person who may not move anyone learns that, not what the body lacks.
+    services.require(request.user, resident.grid_code, Right.CHANGE_REGISTRY)
+    if payload.kind == "transfer" and payload.to is None:
+        raise ServiceError(
+            "target_required", _("Say which household they move to."), field="to", status=422
+        )
+    if payload.kind in ("move_out", "death") and payload.to is not None:
+        raise ServiceError(
+            "unexpected_target",
+            _("A move out of the area or a death has no household to go to."),
+            field="to",
+            status=422,
+        )
+    target = _household(request, payload.to, field="to") if payload.to else None
+    services.move_resident(
+        actor=request.user,
+        resident=resident,
+        to=target,
+        date=payload.date,
+        note=payload.note,
+        kind=payload.kind,
+    )
+    return _resident_detail(_resident(request, public_id))
+
+
+@router.post(
+    "/residents/{public_id}/reveal",
+    response={200: RevealOut, **ERRORS},
+    summary="See an ID number or phone unmasked",
+)
+def reveal(request: HttpRequest, public_id: uuid.UUID, payload: RevealIn, response: HttpResponse):
+    """Needs the personal.reveal right and a reason; every answer is recorded in the access
+    log (who, whose, which field, why, when)."""
+    value = services.reveal(
+        actor=request.user,
+        resident=_resident(request, public_id),
+        field=payload.field,
+        reason=payload.reason,
+        channel="api",
+    )
+    # Personal data: no cache keeps it.
+    response.headers["Cache-Control"] = "no-store"
+    return {"value": value}
+
+
+# ---------------------------------------------------------------- tags
+
+
+@router.post("/tags", response={201: TagOut, **ERRORS}, summary="Tag a resident or household")
+def create_tag(request: HttpRequest, payload: TagIn):
+    resident = _resident(request, payload.resident, "resident") if payload.resident else None
+    household = _household(request, payload.household, "household") if payload.household else None
+    tag = services.add_tag(
+        actor=request.user,
+        kind=payload.kind,
+        start=payload.start,
+        resident=resident,
+        household=household,
+        end=payload.end,
+        details=payload.details,
+    )
+    return Status(201, _tag_out(Tag.objects.select_related("resident", "household").get(pk=tag.pk)))
+
+
+@router.post("/tags/{tag_id}/review", response={200: TagOut, **ERRORS}, summary="Review a tag")
+def review_tag(request: HttpRequest, tag_id: int, payload: TagReviewIn):
+    """Confirm the tag still holds (reviewed today), or end it on `end`."""
+    tag = _one(Tag.objects.visible_to(request.user, Right.VIEW), pk=tag_id)
+    tag = services.review_tag(actor=request.user, tag=tag, end=payload.end)
+    return _tag_out(Tag.objects.select_related("resident", "household").get(pk=tag.pk))
+
+
+# ---------------------------------------------------------------- places
+
+
+def _place_out(p: Place) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "grid_code": p.grid_code,
+        "name": p.name,
+        "kind": p.kind,
+        "address": p.address,
+        "lon": p.lon,
+        "lat": p.lat,
+    }
+
+
+@router.get("/places", response={200: PlacePage, **ERRORS}, summary="Places")
+def list_places(request: HttpRequest, filters: Query[PlaceQuery]):  # type: ignore[type-arg]
+    qs = _named(Place.objects.all(), request, filters)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    page = _page(qs, filters)  # Queries: the capped count, the page.
+    return {"count": page["count"], "items": [_place_out(p) for p in page["items"]]}
+
+
+@router.post("/places", response={201: PlaceOut, **ERRORS}, summary="Register a place")
+def create_place(request: HttpRequest, payload: PlaceIn):
+    place = services.register_place(
+        actor=request.user,
+        grid_code=payload.grid,
+        name=payload.name,
+        kind=payload.kind,
+        address=payload.address,
+        lon=payload.lon,
+        lat=payload.lat,
+    )
+    return Status(201, _place_out(place))
+
+
+# ---------------------------------------------------------------- components
+
+
+def _component_out(c: Component) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "grid_code": c.grid_code,
+        "code": c.code,
+        "major": c.major,
+        "minor": c.minor,
+        "name": c.name,
+        "lon": c.lon,
+        "lat": c.lat,
+    }
+
+
+@router.get("/components", response={200: ComponentPage, **ERRORS}, summary="Components")
+def list_components(request: HttpRequest, filters: Query[ComponentQuery]):  # type: ignore[type-arg]
+    qs = _named(Component.objects.all(), request, filters)
+    if filters.major:
+        qs = qs.filter(major=filters.major)
+    page = _page(qs, filters)  # Queries: the capped count, the page.
+    return {"count": page["count"], "items": [_component_out(c) for c in page["items"]]}
+
+
+@router.post("/components", response={201: ComponentOut, **ERRORS}, summary="Register")
+def create_component(request: HttpRequest, payload: ComponentIn):
+    component = services.register_component(
+        actor=request.user,
+        grid_code=payload.grid,
+        code=payload.code,
+        name=payload.name,
+        lon=payload.lon,
+        lat=payload.lat,
+    )
+    return Status(201, _component_out(component))
+
+
+# ---------------------------------------------------------------- organisations
+
+
+def _organisation_out(o: Organisation) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "grid_code": o.grid_code,
+        "name": o.name,
+        "kind": o.kind,
+        "credit_code": o.credit_code,
+        "address": o.address,
+        "contact_name": o.contact_name,
+        "phone_masked": o.phone_masked,
+    }
+
+
+@router.get("/organisations", response={200: OrganisationPage, **ERRORS}, summary="Organisations")
+def list_organisations(request: HttpRequest, filters: Query[OrganisationQuery]):  # type: ignore[type-arg]
+    qs = _named(Organisation.objects.all(), request, filters)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    page = _page(qs, filters)  # Queries: the capped count, the page.
+    return {"count": page["count"], "items": [_organisation_out(o) for o in page["items"]]}
+
+
+@router.post("/organisations", response={201: OrganisationOut, **ERRORS}, summary="Register")
+def create_organisation(request: HttpRequest, payload: OrganisationIn):
+    organisation = services.register_organisation(
+        actor=request.user,
+        grid_code=payload.grid,
+        name=payload.name,
+        kind=payload.kind,
+        credit_code=payload.credit_code,
+        address=payload.address,
+        contact_name=payload.contact_name,
+        phone=payload.phone,
+    )
+    return Status(201, _organisation_out(organisation))
+
+
+# ---------------------------------------------------------------- access log
+
+
+def _may_audit(user: Any) -> bool:
+    """Holds audit.view somewhere: the log is theirs to read within that scope."""
+    if user.is_superuser:
+        return True
+    roles = [role for role, rights in RIGHTS.items() if Right.VIEW_AUDIT in rights]
+    return bool(user.assignments.filter(role__in=roles).exists())
+
+
+@router.get("/access-log", response={200: AccessLogPage, **ERRORS}, summary="Unmasked reads")
+def access_log(request: HttpRequest, filters: Query[AccessLogQuery]):  # type: ignore[type-arg]
+    """Who saw whose ID number or phone unmasked, when and why; for auditors, within
+    their scope."""
+    if not _may_audit(request.user):
+        raise Forbidden(_("You may not do this here."))
+    qs = AccessLog.objects.visible_to(request.user, Right.VIEW_AUDIT)
+    if filters.actor:
+        qs = qs.filter(actor__username=filters.actor)
+    if filters.resident:
+        qs = qs.filter(resident__public_id=filters.resident)
+    if filters.since:
+        qs = qs.filter(at__gte=_day_start(filters.since))
+    if filters.until:
+        qs = qs.filter(at__lt=_day_start(filters.until + dt.timedelta(days=1)))
+    # Queries: the capped count, the page (actor and resident joined).
+    page = _page(qs.select_related("actor", "resident"), filters)
+    return {
+        "count": page["count"],
+        "items": [
+            {
+                "at": timezone.localtime(row.at),
+                "actor": row.actor.get_username(),
+                "resident": _public_id(row.resident),
+                "id_masked": row.resident.id_masked if row.resident else None,
+                "grid_code": row.grid_code,
+                "field": row.field,
+                "reason": row.reason,
+                "channel": row.channel,
+            }
+            for row in page["items"]
+        ],
+    }

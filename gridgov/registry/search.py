@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import ServiceError
@@ -104,9 +105,13 @@ class ResidentFilter:
             low, high = codelib.subtree_range(self.grid)
             qs = qs.filter(grid_code__gte=low, grid_code__lt=high)
         if self.tag:
+            # Open tags: no end yet, or an end still to come.
+            today = timezone.localdate()
             qs = qs.filter(
-                Q(tags__kind=self.tag, tags__end__isnull=True)
-                | Q(household__tags__kind=self.tag, household__tags__end__isnull=True)
+                Q(tags__kind=self.tag)
+                & (Q(tags__end__isnull=True) | Q(tags__end__gte=today))
+                | Q(household__tags__kind=self.tag)
+                & (Q(household__tags__end__isnull=True) | Q(household__tags__end__gte=today))
             ).distinct()
         if self.residence_status:
             qs = qs.filter(residence_status=self.residence_status)

@@ -26,6 +26,8 @@ from gridgov.grids.models import Grid
 from .choices import (
     DocumentType,
     HouseholdType,
+    OrganisationKind,
+    PlaceKind,
     Relation,
     ResidenceStatus,
     ResidentEventKind,
@@ -310,7 +312,12 @@ def add_resident(
 @transaction.atomic
 def update_resident(*, actor: Any, resident: Resident, data: ResidentIn) -> Resident:
     """Correct what is known of a resident; an ID number change is a correction event."""
-    resident = Resident.objects.select_for_update().select_related("household").get(pk=resident.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the household outer join.
+    resident = (
+        Resident.objects.select_for_update(of=("self",))
+        .select_related("household")
+        .get(pk=resident.pk)
+    )
     require(actor, resident.grid_code, Right.CHANGE_REGISTRY)
     before = _snapshot(resident)
     ident, (phone_enc, phone_hash, phone_masked), birth, sex = _checked(data)
@@ -390,8 +397,12 @@ def move_resident(
     source = resident.household_id if resident.status == ResidentStatus.ACTIVE else None
     if kind is None:
         kind = ResidentEventKind.TRANSFER if target is not None else ResidentEventKind.MOVE_OUT
-    if kind == ResidentEventKind.DEATH:
-        target = None
+    if kind in (ResidentEventKind.DEATH, ResidentEventKind.MOVE_OUT) and target is not None:
+        raise _invalid(
+            "no_household_expected",
+            _("A move out of the area or a death has no household to go to."),
+            "to",
+        )
     if source is not None:
         Household.objects.filter(pk=source).update(member_count=F("member_count") - 1)
     if target is not None:
@@ -523,6 +534,8 @@ def register_place(
     grid = grid_for_registry(actor, grid_code)
     if not (name or "").strip():
         raise _invalid("name_required", _("A name is required."), "name")
+    if kind not in PlaceKind.values:
+        raise _invalid("invalid_kind", _("Unknown kind."), "kind")
     place = Place.objects.create(
         grid=grid, grid_code=grid.code, name=name.strip()[:100], kind=kind,
         address=address[:200], lon=lon, lat=lat,
@@ -544,10 +557,15 @@ def register_component(
     if Component.objects.filter(code=code).exists():
         raise ServiceError("duplicate_code", _("This component id is taken."), field="code",
                            status=409)  # fmt: skip
-    component = Component.objects.create(
-        grid=grid, grid_code=grid.code, code=code, major=major, minor=minor,
-        name=(name or "").strip()[:100], lon=lon, lat=lat,
-    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            component = Component.objects.create(
+                grid=grid, grid_code=grid.code, code=code, major=major, minor=minor,
+                name=(name or "").strip()[:100], lon=lon, lat=lat,
+            )  # fmt: skip
+    except IntegrityError:  # registered by another request since the check above
+        raise ServiceError("duplicate_code", _("This component id is taken."), field="code",
+                           status=409) from None  # fmt: skip
     audit.record(actor=actor, action="component.create", object_type="component",
                  object_key=code, after={"grid": grid.code})  # fmt: skip
     return component
@@ -568,6 +586,8 @@ def register_organisation(
     grid = grid_for_registry(actor, grid_code)
     if not (name or "").strip():
         raise _invalid("name_required", _("A name is required."), "name")
+    if kind not in OrganisationKind.values:
+        raise _invalid("invalid_kind", _("Unknown kind."), "kind")
     code = None
     if credit_code.strip():
         try:
@@ -578,11 +598,16 @@ def register_organisation(
             raise ServiceError("duplicate_credit_code", _("This credit code is registered."),
                                field="credit_code", status=409)  # fmt: skip
     phone_enc, _hash, phone_masked = phone_fields(phone)
-    org = Organisation.objects.create(
-        grid=grid, grid_code=grid.code, name=name.strip()[:150], kind=kind, credit_code=code,
-        address=address[:200], contact_name=contact_name[:50], phone_enc=phone_enc,
-        phone_masked=phone_masked,
-    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            org = Organisation.objects.create(
+                grid=grid, grid_code=grid.code, name=name.strip()[:150], kind=kind,
+                credit_code=code, address=address[:200], contact_name=contact_name[:50],
+                phone_enc=phone_enc, phone_masked=phone_masked,
+            )  # fmt: skip
+    except IntegrityError:  # registered by another request since the check above
+        raise ServiceError("duplicate_credit_code", _("This credit code is registered."),
+                           field="credit_code", status=409) from None  # fmt: skip
     audit.record(actor=actor, action="organisation.create", object_type="organisation",
                  object_key=str(org.pk), after={"grid": grid.code, "kind": kind})  # fmt: skip
     return org
@@ -596,3 +621,31 @@ def check_member_counts(grid_code: str = "") -> list[tuple[int, int, int]]:
         counted=Count("residents", filter=Q(residents__status=ResidentStatus.ACTIVE))
     )
     return [(h.pk, h.member_count, h.counted) for h in qs if h.member_count != h.counted]
+
+
+# ---------------------------------------------------------------- edits by callers who see masks
+
+
+@transaction.atomic
+def update_resident_keeping(
+    *,
+    actor: Any,
+    resident: Resident,
+    data: ResidentIn,
+    keep_id_number: bool = False,
+    keep_phone: bool = False,
+) -> Resident:
+    """`update_resident` for a caller who holds only the masked values (the API, the edit
+    page): the ID number and phone it does not send (`keep_*`) stay as stored. They are
+    decrypted here only to pass the same validation again and never leave this function,
+    so this is not a read of personal data and writes no AccessLog row."""
+    from dataclasses import replace
+
+    fresh = Resident.objects.select_for_update().get(pk=resident.pk)
+    # The right before any decryption.
+    require(actor, fresh.grid_code, Right.CHANGE_REGISTRY)
+    if keep_id_number:
+        data = replace(data, id_number=crypto.decrypt(fresh.id_number_enc))
+    if keep_phone:
+        data = replace(data, phone=crypto.decrypt(fresh.phone_enc) if fresh.phone_enc else "")
+    return update_resident(actor=actor, resident=fresh, data=data)

@@ -187,6 +187,10 @@ GRID_COVERAGE_MIN_AREA_M2 = env_float("GRIDGOV_GRID_COVERAGE_MIN_AREA_M2", 1.0)
 # ... and the smallest mean width (metres): thinner patches are slivers of rounding.
 GRID_COVERAGE_MIN_WIDTH_M = env_float("GRIDGOV_GRID_COVERAGE_MIN_WIDTH_M", 0.5)
 
+# Background tasks (ADR 0008): empty = SQLite queue in var/; "redis://host:6379/0" for
+# several machines (install the `redis` package).
+GRIDGOV_TASKS_URL = os.environ.get("GRIDGOV_TASKS_URL", "")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from translations_zh_hans import ZH_HANS  # noqa: E402
 
 LOCALE = Path(__file__).resolve().parent.parent / "gridgov" / "locale"
-ENTRY = re.compile(r"^(msgid|msgid_plural|msgstr(?:\[\d\])?) (\".*\")$")
+ENTRY = re.compile(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) (\".*\")$")
 
 
 def unquote(parts: list[str]) -> str:
@@ -52,7 +52,9 @@ def fill(path: Path, convert) -> list[str]:
             continue
         msgid = unquote(fields["msgid"])
         plural = unquote(fields["msgid_plural"]) if "msgid_plural" in fields else None
-        text = ZH_HANS.get((msgid, plural) if plural else msgid)
+        context = unquote(fields["msgctxt"]) if "msgctxt" in fields else None
+        key = f"{context}\x04{msgid}" if context else msgid
+        text = ZH_HANS.get((key, plural) if plural else key)
         if text is None:
             missing.append(msgid)
             out.append(block)
@@ -63,7 +65,7 @@ def fill(path: Path, convert) -> list[str]:
             for h in head
             if h != "#, fuzzy" and not h.startswith("#| ")
         ]
-        new = head + [f"msgid {quote(msgid)}"]
+        new = head + ([f"msgctxt {quote(context)}"] if context else []) + [f"msgid {quote(msgid)}"]
         if plural:
             new += [f"msgid_plural {quote(plural)}", f"msgstr[0] {quote(text)}"]
         else:

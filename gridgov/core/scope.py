@@ -60,3 +60,10 @@ def forget(user: Any) -> None:
     """Drop the cached assignments (after they change)."""
     if hasattr(user, "_gridgov_assignments"):
         del user._gridgov_assignments
+
+
+def holds_anywhere(user: Any, right: str) -> bool:
+    """Whether the user holds `right` on any grid (to offer an action at all)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or any(right in RIGHTS.get(role, ()) for _, role in _assignments(user))

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.core.models import TimeStamped
 from gridgov.core.scope import scope_q
@@ -336,3 +337,80 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.field}"
+
+
+class ImportJob(TimeStamped):
+    """A spreadsheet import (批量導入) of households or residents, run in the background.
+
+    The uploaded file is kept encrypted (it holds ID numbers and phones, DESIGN idea 6) until
+    the job is purged; progress counters are columns so that any process can report them
+    (registry.imports, docs/adr/0008-task-queue.md).
+    """
+
+    class Kind(models.TextChoices):
+        HOUSEHOLDS = "households", pgettext_lazy("import of", "Households")
+        RESIDENTS = "residents", pgettext_lazy("import of", "Residents")
+
+    class Mode(models.TextChoices):
+        ALL = "all", _("All rows or nothing")
+        VALID = "valid", _("Import the valid rows")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        VALIDATING = "validating", _("Checking rows")
+        WRITING = "writing", _("Saving")
+        DONE = "done", _("Done")
+        REJECTED = "rejected", _("Rejected: nothing saved")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Null for the command line run without --user (the operator of the machine).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.ALL)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    language = models.CharField(max_length=10, default="zh-hans")
+    filename = models.CharField(max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    # The upload and the error workbook, encrypted (core.lib.crypto); emptied by the purge.
+    content_enc = models.TextField(blank=True)
+    error_file_enc = models.TextField(blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    checked_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    # What was written: created, updated, unchanged, moved_in, households_created, …
+    counts = models.JSONField(default=dict, blank=True)
+    # The first problems found, for the page: [{"row", "column", "header", "message"}].
+    errors = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Touched with each progress report: a job whose worker died stops being touched.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The import page lists the person's own recent jobs.
+            models.Index(fields=["actor", "-created_at"], name="importjob_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status} {self.public_id}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Progress for the bar: checking is the first 90 %, saving the rest."""
+        if self.finished:
+            return 100
+        if self.status == self.Status.WRITING:
+            return 90
+        if not self.total_rows:
+            return 0
+        return min(90, 90 * self.checked_rows // self.total_rows)

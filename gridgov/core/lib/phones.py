@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+# re.ASCII: `\d` would otherwise take any Unicode digit (full-width, Arabic-Indic …), and
+# the same number typed two ways would get two lookup hashes.
+MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+# Area code 0 + 2–3 digits, number 7–8 digits; kept as digits only (see `normalise`).
+LANDLINE = re.compile(r"^0\d{9,11}$", re.ASCII)
 
 
 class PhoneError(ValueError):
@@ -17,10 +21,17 @@ class PhoneError(ValueError):
 
 
 def normalise(value: str) -> str:
-    """Digits (and one dash for landlines) without spaces or a +86 prefix."""
-    v = re.sub(r"[\s()]", "", value)
-    if v.startswith("+86"):
-        v = v[3:]
+    """The number as digits only: no spaces, brackets, dashes, or +86/0086 prefix.
+
+    One canonical form per number, because the stored lookup hash is of this form: a
+    landline typed as 0954-1234567 and as 09541234567 must be the same number. Full-width
+    characters (as Chinese input methods type them) count as their ASCII forms.
+    """
+    v = re.sub(r"[\s()\-]", "", unicodedata.normalize("NFKC", value))
+    for prefix in ("+86", "0086"):
+        if v.startswith(prefix):
+            v = v[len(prefix) :]
+            break
     if MOBILE.match(v) or LANDLINE.match(v):
         return v
     raise PhoneError(_("A phone number is an 11-digit mobile number or 0 + area code + number."))

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.utils.translation import gettext as _
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -25,7 +27,8 @@ def check_char(first17: str) -> str:
 
 
 def normalise(value: str) -> str:
-    return value.strip().upper()
+    # NFKC: full-width characters, as Chinese input methods type them, count as ASCII.
+    return unicodedata.normalize("NFKC", value).strip().upper()
 
 
 def validate(value: str) -> str:

@@ -34,4 +34,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {password:<14} {what}")
         self.stdout.write("")
         if not opts["no_serve"]:
+            from gridgov.registry.tasks import start_consumer
+
+            # Background work (spreadsheet imports) runs in threads of the demo server;
+            # production runs `gridgov run_tasks` beside the web processes (ADR 0008).
+            start_consumer()
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

@@ -12,12 +12,12 @@ from ninja import Query, Router, Status
 
 from gridgov.accounts.roles import Right
 from gridgov.core.errors import NotFound, ServiceError
+from gridgov.core.schemas import ERRORS
 
 from . import queries, reports, services
 from .models import Grid
 from .schemas import (
     CoverageOut,
-    ErrorOut,
     GridCreateIn,
     GridDetailOut,
     GridOut,
@@ -30,14 +30,6 @@ from .schemas import (
 )
 
 router = Router(tags=["grids"])
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 
 
 def _out(grid: Grid, households: int) -> dict[str, Any]:

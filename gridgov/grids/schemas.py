@@ -9,12 +9,6 @@ from pydantic import Field
 from .choices import DedicatedType, GridKind
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
 class GridOut(Schema):
     code: str
     name: str

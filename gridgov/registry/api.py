@@ -22,6 +22,7 @@ from ninja import Query, Router, Status
 from gridgov.accounts.roles import RIGHTS, Right
 from gridgov.core.errors import Forbidden, NotFound, ServiceError
 from gridgov.core.lib import codes as codelib
+from gridgov.core.schemas import ERRORS
 
 from . import search, services
 from .choices import ResidentStatus
@@ -43,7 +44,6 @@ from .schemas import (
     ComponentOut,
     ComponentPage,
     ComponentQuery,
-    ErrorOut,
     HouseholdDetailOut,
     HouseholdIn,
     HouseholdPage,
@@ -72,14 +72,6 @@ from .schemas import (
 )
 
 router = Router(tags=["registry"])
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 
 
 # ---------------------------------------------------------------- helpers

@@ -10,8 +10,6 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from gridgov.grids.schemas import ErrorOut
-
 from .choices import (
     DocumentType,
     HouseholdType,
@@ -25,7 +23,7 @@ from .choices import (
     TagKind,
 )
 
-__all__ = ["COUNT_CAP", "ErrorOut"]
+__all__ = ["COUNT_CAP"]
 
 # Lists count their rows up to this many: an exact COUNT over a million residents costs
 # more than the page it describes, and no one pages that far.

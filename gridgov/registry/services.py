@@ -7,6 +7,7 @@ Audit rows carry ids and masked values only (DESIGN idea 6); unmasked reads go t
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +97,7 @@ class Identity:
 
 
 def identity(document_type: str, number: str, field: str = "id_number") -> Identity:
-    number = (number or "").strip().upper()
+    number = unicodedata.normalize("NFKC", number or "").strip().upper()
     if not number:
         raise _invalid("id_required", _("The ID number is required."), field)
     if document_type not in DocumentType.values:
@@ -550,6 +551,7 @@ def register_component(
     *, actor: Any, grid_code: str, code: str, name: str, lon: float, lat: float
 ) -> Component:
     grid = grid_for_registry(actor, grid_code)
+    code = (code or "").strip()
     try:
         _county, major, minor, _serial = componentlib.validate(code, county=grid.code[:6])
     except componentlib.ComponentCodeError as e:

@@ -7,6 +7,7 @@ and an ISO 7064 MOD 11-2 check character (0–9 or X).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,11 @@ def make(address: str, birth: dt.date, sequence: int) -> str:
 
 def parse(value: str, *, today: dt.date | None = None) -> tuple[dt.date, str]:
     """Validate an ID number; return (birth date, sex "m"/"f")."""
-    value = value.strip().upper()
+    # Full-width digits (１２３) are the same number: normalise, then demand ASCII, so that
+    # one person cannot be registered twice under two spellings of one number.
+    value = unicodedata.normalize("NFKC", value).strip().upper()
+    if not value.isascii():
+        raise IdNumberError(_("An ID number is 17 digits and then a digit or X."))
     if len(value) != 18:
         raise IdNumberError(_("An ID number has 18 characters."))
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):

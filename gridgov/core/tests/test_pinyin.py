@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridgov.core.lib.pinyin import MAX_FULL, MAX_INITIALS, SURNAME_READINGS, keys
+from gridgov.core.lib.pinyin import (
+    MAX_FULL,
+    MAX_INITIALS,
+    SURNAME_READINGS,
+    keys,
+    reads_as_pinyin,
+)
 from gridgov.demo import names
 
 # Names as the registry holds them: a common surname and a one- or two-character given name.
@@ -121,3 +127,27 @@ def test_it_gives_lower_case_ascii_keys_within_their_widths_for_any_text(name: s
     assert full == "" or (full.isascii() and full.isalpha() and full.islower())
     assert len(full) <= MAX_FULL and len(initials) <= MAX_INITIALS
     assert (full == "") == (initials == "")
+
+
+@pytest.mark.parametrize("text", ["zhang", "zhangs", "wangxiaoh", "lv", "x", "shantianf"])
+def test_it_tells_pinyin_from_initials(text: str) -> None:
+    # Search takes what reads as pinyin for a pinyin prefix, the rest for initials.
+    assert reads_as_pinyin(text)
+
+
+@pytest.mark.parametrize("text", ["", "zs", "zhs", "wxh", "mn", "ly", "oynn", "zhangx2"])
+def test_it_tells_initials_from_pinyin(text: str) -> None:
+    assert not reads_as_pinyin(text)
+
+
+@given(chinese_names, st.integers(1, 30))
+def test_it_reads_every_prefix_of_a_names_pinyin_as_pinyin(name: str, cut: int) -> None:
+    full, _initials = keys(name)
+    assert reads_as_pinyin(full[:cut])
+
+
+@given(st.text("bcdfghjklmnpqrstwxyz", min_size=2, max_size=6))
+def test_it_reads_consonants_as_initials_but_zh_ch_sh_alone(text: str) -> None:
+    # Initials without a vowel (zs, wxh, lj) always go to the initials; zh, ch and sh alone
+    # are the start of a syllable being typed (zhang).
+    assert reads_as_pinyin(text) == (text in {"zh", "ch", "sh"})

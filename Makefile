@@ -32,8 +32,10 @@ typecheck: env
 migrations-check: env
 	GRIDGOV_VAR_DIR=$$(mktemp -d) $(BIN)/gridgov makemigrations --check --dry-run
 
+# PYTEST_ARGS: e.g. --create-db, which CI passes: a test database kept by --reuse-db from an
+# older schema would otherwise fail every test.
 pytest: env
-	GRIDGOV_TESTING=1 $(BIN)/pytest
+	GRIDGOV_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck migrations-check pytest
 

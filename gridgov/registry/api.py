@@ -419,28 +419,35 @@ def review_tag(request: HttpRequest, tag_id: int, payload: TagReviewIn):
     return _tag_out(Tag.objects.select_related("resident", "household").get(pk=tag.pk))
 
 
-# ---------------------------------------------------------------- places
+# ---------------------------------------------------------------- places, components, units
+
+# What the API shows of each, in this order.
+PLACE_FIELDS = ("grid_code", "name", "kind", "address", "lon", "lat")
+COMPONENT_FIELDS = ("grid_code", "code", "major", "minor", "name", "lon", "lat")
+ORGANISATION_FIELDS = (
+    "grid_code", "name", "kind", "credit_code", "address", "contact_name", "phone_masked",
+)  # fmt: skip
 
 
-def _place_out(p: Place) -> dict[str, Any]:
-    return {
-        "id": p.pk,
-        "grid_code": p.grid_code,
-        "name": p.name,
-        "kind": p.kind,
-        "address": p.address,
-        "lon": p.lon,
-        "lat": p.lat,
-    }
+def _fields(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {"id": obj.pk, **{f: getattr(obj, f) for f in fields}}
+
+
+def _listed(
+    qs: Any, request: HttpRequest, filters: Any, fields: tuple[str, ...], **narrow: Any
+) -> dict[str, Any]:
+    """One page of a scoped list, narrowed by the filters that were given."""
+    qs = _named(qs, request, filters)
+    given = {k: v for k, v in narrow.items() if v}
+    if given:
+        qs = qs.filter(**given)
+    page = _page(qs, filters)  # Queries: the capped count, the page.
+    return {"count": page["count"], "items": [_fields(o, fields) for o in page["items"]]}
 
 
 @router.get("/places", response={200: PlacePage, **ERRORS}, summary="Places")
 def list_places(request: HttpRequest, filters: Query[PlaceQuery]):  # type: ignore[type-arg]
-    qs = _named(Place.objects.all(), request, filters)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    page = _page(qs, filters)  # Queries: the capped count, the page.
-    return {"count": page["count"], "items": [_place_out(p) for p in page["items"]]}
+    return _listed(Place.objects.all(), request, filters, PLACE_FIELDS, kind=filters.kind)
 
 
 @router.post("/places", response={201: PlaceOut, **ERRORS}, summary="Register a place")
@@ -454,32 +461,12 @@ def create_place(request: HttpRequest, payload: PlaceIn):
         lon=payload.lon,
         lat=payload.lat,
     )
-    return Status(201, _place_out(place))
-
-
-# ---------------------------------------------------------------- components
-
-
-def _component_out(c: Component) -> dict[str, Any]:
-    return {
-        "id": c.pk,
-        "grid_code": c.grid_code,
-        "code": c.code,
-        "major": c.major,
-        "minor": c.minor,
-        "name": c.name,
-        "lon": c.lon,
-        "lat": c.lat,
-    }
+    return Status(201, _fields(place, PLACE_FIELDS))
 
 
 @router.get("/components", response={200: ComponentPage, **ERRORS}, summary="Components")
 def list_components(request: HttpRequest, filters: Query[ComponentQuery]):  # type: ignore[type-arg]
-    qs = _named(Component.objects.all(), request, filters)
-    if filters.major:
-        qs = qs.filter(major=filters.major)
-    page = _page(qs, filters)  # Queries: the capped count, the page.
-    return {"count": page["count"], "items": [_component_out(c) for c in page["items"]]}
+    return _listed(Component.objects.all(), request, filters, COMPONENT_FIELDS, major=filters.major)
 
 
 @router.post("/components", response={201: ComponentOut, **ERRORS}, summary="Register")
@@ -492,32 +479,14 @@ def create_component(request: HttpRequest, payload: ComponentIn):
         lon=payload.lon,
         lat=payload.lat,
     )
-    return Status(201, _component_out(component))
-
-
-# ---------------------------------------------------------------- organisations
-
-
-def _organisation_out(o: Organisation) -> dict[str, Any]:
-    return {
-        "id": o.pk,
-        "grid_code": o.grid_code,
-        "name": o.name,
-        "kind": o.kind,
-        "credit_code": o.credit_code,
-        "address": o.address,
-        "contact_name": o.contact_name,
-        "phone_masked": o.phone_masked,
-    }
+    return Status(201, _fields(component, COMPONENT_FIELDS))
 
 
 @router.get("/organisations", response={200: OrganisationPage, **ERRORS}, summary="Organisations")
 def list_organisations(request: HttpRequest, filters: Query[OrganisationQuery]):  # type: ignore[type-arg]
-    qs = _named(Organisation.objects.all(), request, filters)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    page = _page(qs, filters)  # Queries: the capped count, the page.
-    return {"count": page["count"], "items": [_organisation_out(o) for o in page["items"]]}
+    return _listed(
+        Organisation.objects.all(), request, filters, ORGANISATION_FIELDS, kind=filters.kind
+    )
 
 
 @router.post("/organisations", response={201: OrganisationOut, **ERRORS}, summary="Register")
@@ -532,7 +501,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn):
         contact_name=payload.contact_name,
         phone=payload.phone,
     )
-    return Status(201, _organisation_out(organisation))
+    return Status(201, _fields(organisation, ORGANISATION_FIELDS))
 
 
 # ---------------------------------------------------------------- access log

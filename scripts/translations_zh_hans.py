@@ -565,4 +565,10 @@ ZH_HANS = {
     "Export this list (.xlsx)": "导出此列表（.xlsx）",
     "Export with full ID numbers and phones": "导出完整证件号码和电话",
     "Export unmasked": "导出完整号码",
+    "The location is out of range.": "位置超出范围。",
+    "Floors are 1 to 200.": "层数应为 1 至 200。",
+    "Units are 1 to 99.": "单元数应为 1 至 99。",
+    "The location is outside grid %(code)s.": "位置在网格 %(code)s 之外。",
+    "The footprint reaches outside grid %(code)s.": "占地轮廓超出网格 %(code)s。",
+    "No free building code is left in this grid.": "该网格已无可用的楼栋编码。",
 }

@@ -28,6 +28,7 @@ from . import search, services
 from .choices import ResidentStatus
 from .models import (
     AccessLog,
+    Building,
     Component,
     Household,
     Organisation,
@@ -40,6 +41,9 @@ from .schemas import (
     COUNT_CAP,
     AccessLogPage,
     AccessLogQuery,
+    BuildingIn,
+    BuildingOut,
+    BuildingPage,
     ComponentIn,
     ComponentOut,
     ComponentPage,
@@ -49,6 +53,7 @@ from .schemas import (
     HouseholdPage,
     HouseholdQuery,
     MoveIn,
+    NamedQuery,
     OrganisationIn,
     OrganisationOut,
     OrganisationPage,
@@ -422,6 +427,7 @@ def review_tag(request: HttpRequest, tag_id: int, payload: TagReviewIn):
 # ---------------------------------------------------------------- places, components, units
 
 # What the API shows of each, in this order.
+BUILDING_FIELDS = ("grid_code", "code", "name", "lon", "lat", "floors", "units")
 PLACE_FIELDS = ("grid_code", "name", "kind", "address", "lon", "lat")
 COMPONENT_FIELDS = ("grid_code", "code", "major", "minor", "name", "lon", "lat")
 ORGANISATION_FIELDS = (
@@ -443,6 +449,26 @@ def _listed(
         qs = qs.filter(**given)
     page = _page(qs, filters)  # Queries: the capped count, the page.
     return {"count": page["count"], "items": [_fields(o, fields) for o in page["items"]]}
+
+
+@router.get("/buildings", response={200: BuildingPage, **ERRORS}, summary="Buildings")
+def list_buildings(request: HttpRequest, filters: Query[NamedQuery]):  # type: ignore[type-arg]
+    return _listed(Building.objects.all(), request, filters, BUILDING_FIELDS)
+
+
+@router.post("/buildings", response={201: BuildingOut, **ERRORS}, summary="Register a building")
+def create_building(request: HttpRequest, payload: BuildingIn):
+    building = services.register_building(
+        actor=request.user,
+        grid_code=payload.grid,
+        name=payload.name,
+        lon=payload.lon,
+        lat=payload.lat,
+        floors=payload.floors,
+        units=payload.units,
+        footprint=payload.footprint,
+    )
+    return Status(201, _fields(building, BUILDING_FIELDS))
 
 
 @router.get("/places", response={200: PlacePage, **ERRORS}, summary="Places")

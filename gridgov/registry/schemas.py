@@ -258,6 +258,32 @@ class NamedQuery(PageIn):
     q: str | None = Field(None, max_length=60, description="Part of the name")
 
 
+class BuildingIn(Schema):
+    grid: str = grid_in()
+    name: str = Field(min_length=1, max_length=100)
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    floors: int = Field(1, ge=1, le=200)
+    units: int = Field(1, ge=1, le=99)
+    footprint: dict[str, Any] | None = Field(None, description="GeoJSON Polygon, optional")
+
+
+class BuildingOut(Schema):
+    id: int
+    grid_code: str
+    code: str
+    name: str
+    lon: float
+    lat: float
+    floors: int
+    units: int
+
+
+class BuildingPage(Schema):
+    count: int = Field(description=COUNTED)
+    items: list[BuildingOut]
+
+
 class PlaceQuery(NamedQuery):
     kind: PlaceKind | None = None
 

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -651,3 +652,75 @@ def update_resident_keeping(
     if keep_phone:
         data = replace(data, phone=crypto.decrypt(fresh.phone_enc) if fresh.phone_enc else "")
     return update_resident(actor=actor, resident=fresh, data=data)
+
+
+@transaction.atomic
+def register_building(
+    *,
+    actor: Any,
+    grid_code: str,
+    name: str,
+    lon: float,
+    lat: float,
+    floors: int = 1,
+    units: int = 1,
+    footprint: Any = None,
+) -> Building:
+    """A building (樓棟) in a grid, at a point inside it, optionally with its footprint.
+
+    Its code is the grid's code + the next 5-digit sequence ever used in the grid (codes of
+    buildings are never reused, like grid codes)."""
+    from shapely.geometry import Point
+
+    from gridgov.core.lib import geo
+
+    grid = grid_for_registry(actor, grid_code)
+    # Lock the grid row: two registrations in one grid take sequences one after the other.
+    Grid.objects.select_for_update(of=("self",)).filter(pk=grid.pk).first()
+    if not (name or "").strip():
+        raise _invalid("name_required", _("A name is required."), "name")
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise _invalid("invalid_location", _("The location is out of range."), "lon")
+    if not 1 <= floors <= 200:
+        raise _invalid("invalid_floors", _("Floors are 1 to 200."), "floors")
+    if not 1 <= units <= 99:
+        raise _invalid("invalid_units", _("Units are 1 to 99."), "units")
+    shape = None
+    if footprint is not None:
+        try:
+            shape = geo.parse_boundary(footprint)
+        except geo.GeometryError as e:
+            raise _invalid("invalid_footprint", e.message, "footprint") from None
+    if grid.boundary:
+        tolerance = geo.metres_to_degrees(settings.GRID_BOUNDARY_TOLERANCE_M, lat)
+        if not grid.geometry.buffer(tolerance).contains(Point(lon, lat)):
+            raise _invalid(
+                "outside_grid", _("The location is outside grid %(code)s.") % {"code": grid.code},
+                "lon",
+            )  # fmt: skip
+        if shape is not None:
+            outside = geo.outside_part(shape, grid.geometry, settings.GRID_BOUNDARY_TOLERANCE_M)
+            if not outside.is_empty and geo.area_m2(outside) > 0:
+                raise _invalid(
+                    "outside_grid",
+                    _("The footprint reaches outside grid %(code)s.") % {"code": grid.code},
+                    "footprint",
+                )
+    last = (
+        Building.objects.filter(grid_code=grid.code, code__startswith=grid.code)
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    sequence = int(last[len(grid.code) :]) + 1 if last else 1
+    if sequence > 99_999:
+        raise ServiceError("no_free_code", _("No free building code is left in this grid."),
+                           field="grid", status=409)  # fmt: skip
+    building = Building.objects.create(
+        grid=grid, grid_code=grid.code, code=f"{grid.code}{sequence:05d}", name=name.strip()[:100],
+        lon=lon, lat=lat, floors=floors, units=units,
+        footprint=geo.to_geojson(shape) if shape is not None else None,
+    )  # fmt: skip
+    audit.record(actor=actor, action="building.create", object_type="building",
+                 object_key=building.code, after={"grid": grid.code})  # fmt: skip
+    return building

@@ -27,7 +27,8 @@ import shapely
 import shapely.affinity
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models import UniqueConstraint
 from django.utils import timezone
 from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -339,6 +340,20 @@ def _rows_as_bytes(chars: np.ndarray) -> list[bytes]:
     return chars.view(f"S{chars.shape[1]}").ravel().tolist()
 
 
+def _rows_as_str(chars: np.ndarray) -> list[str]:
+    """Each row of an (n, width) ASCII byte array as one str (decoded by numpy, in C)."""
+    chars = np.ascontiguousarray(chars)
+    return chars.view(f"S{chars.shape[1]}").ravel().astype(f"U{chars.shape[1]}").tolist()
+
+
+def _masked(chars: np.ndarray, keep_start: int, keep_from: int) -> list[str]:
+    """Rows with the characters from `keep_start` up to `keep_from` starred, as
+    crypto.mask_id_number / mask_phone show them (checked against them in the tests)."""
+    starred = chars.copy()
+    starred[:, keep_start:keep_from] = ord("*")
+    return _rows_as_str(starred)
+
+
 @dataclass
 class Members:
     """The residents of a batch of households, head first within each household."""
@@ -351,7 +366,11 @@ class Members:
     relation: list[str]
     born: list[Any]  # birth_date column values, already adapted for the database
     id_number: list[bytes]  # 18 ASCII characters, GB 11643
+    id_masked: list[str]  # as core.lib.crypto masks them, and the last four characters
+    id_tail: list[str]
     phone: list[bytes]  # 11 ASCII digits, only for members aged 16 and over
+    phone_masked: list[str]
+    phone_tail: list[str]
     adult: np.ndarray  # which members have a phone (bool)
 
 
@@ -444,8 +463,9 @@ class People:
         first, second = r.integers(self.n_given, size=(2, m))
         one_char = r.random(m) < 0.25
         given = np.where(one_char, first, self.n_given * (1 + first) + second)
-        id_number, born = self._id_numbers(age, male)
+        id_chars, born = self._id_numbers(age, male)
         adult = age >= _ADULT
+        phone_chars = self._phones(int(adult.sum()))
         return Members(
             household=household,
             name=(self.surnames[surname] + self.given[given]).tolist(),
@@ -454,14 +474,19 @@ class People:
             sex=_SEXES[male.astype(np.intp)].tolist(),
             relation=_RELATIONS[slot].tolist(),
             born=self.born_value[born].tolist(),
-            id_number=id_number,
-            phone=self._phones(int(adult.sum())),
+            id_number=_rows_as_bytes(id_chars),
+            id_masked=_masked(id_chars, 4, 14),
+            id_tail=_rows_as_str(id_chars[:, 14:]),
+            phone=_rows_as_bytes(phone_chars),
+            phone_masked=_masked(phone_chars, 3, 7),
+            phone_tail=_rows_as_str(phone_chars[:, 7:]),
             adult=adult,
         )
 
-    def _id_numbers(self, age: np.ndarray, male: np.ndarray) -> tuple[list[bytes], np.ndarray]:
-        """Unique ID numbers for people of these ages and sexes; also their birth dates
-        (as days before `as_of`). 90 % are registered in the county, the rest nearby."""
+    def _id_numbers(self, age: np.ndarray, male: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Unique ID numbers for people of these ages and sexes, as an (n, 18) byte array;
+        also their birth dates (as days before `as_of`). 90 % are registered in the county,
+        the rest nearby."""
         r = self.rng
         m = len(age)
         other = r.random(m) >= 0.9
@@ -482,7 +507,7 @@ class People:
         chars[:, 6:14] = self.date_digits[days]
         chars[:, 14:17] = self.seq_digits[seq]
         chars[:, 17] = self.check[total % 11]
-        return _rows_as_bytes(chars), days
+        return chars, days
 
     def _key(self, address: np.ndarray, days: np.ndarray, seq: np.ndarray) -> np.ndarray:
         return (address * len(self.date_sum) + days) * 1000 + seq
@@ -501,14 +526,14 @@ class People:
         # ufunc.at, not `used[i] |= bit`: two keys may share a byte.
         np.bitwise_or.at(self.used, key >> 3, np.left_shift(1, key & 7).astype(np.uint8))
 
-    def _phones(self, n: int) -> list[bytes]:
+    def _phones(self, n: int) -> np.ndarray:
         r = self.rng
         prefix = r.integers(len(self.phone_prefix), size=n)
         number = r.integers(10**8, size=n)
         chars = np.empty((n, 11), dtype=np.uint8)
         chars[:, :3] = self.phone_prefix[prefix]
         chars[:, 3:] = 48 + number[:, None] // 10 ** np.arange(7, -1, -1) % 10
-        return _rows_as_bytes(chars)
+        return chars
 
 
 class _Sealer:
@@ -694,8 +719,12 @@ def _uuid_hex(n: int) -> list[str]:
     The random part keeps them unguessable."""
     start = max(_uuid_clock[0], time.time_ns() // 1_000_000)
     _uuid_clock[0] = start + n
-    blob = os.urandom(10 * n).hex()
-    return [f"{start + i:012x}{blob[20 * i : 20 * i + 20]}" for i in range(n)]
+    raw = np.empty((n, 16), dtype=np.uint8)
+    counter = (start + np.arange(n, dtype=np.uint64)).astype(">u8")
+    raw[:, :6] = counter.view(np.uint8).reshape(n, 8)[:, 2:]
+    raw[:, 6:] = np.frombuffer(os.urandom(10 * n), dtype=np.uint8).reshape(n, 10)
+    text = raw.tobytes().hex()
+    return [text[i : i + 32] for i in range(0, 32 * n, 32)]
 
 
 # SQLite page cache while seeding, in KiB. The default 2 MiB is far smaller than the
@@ -704,6 +733,39 @@ def _uuid_hex(n: int) -> list[str]:
 # thousand households (seeding 300,000 took 25 s instead of 15 s). The memory is only taken
 # as pages are used and given back afterwards.
 SEED_PAGE_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def _sqlite_rollback_journal() -> Iterator[None]:
+    """Leave SQLite's write-ahead log for a rollback journal during the load, if we can.
+
+    Performance: in WAL mode every page of the load is written twice, into the log at the
+    commit and into the database by the checkpoint after it (a third of the seed's time at
+    200,000 households). A rollback journal keeps only pages that existed before the
+    transaction, and a load into empty tables adds new ones: each is written once. The
+    switch needs the database to ourselves: with another connection open (a running
+    server), or inside a transaction (tests), the load stays in WAL mode. WAL is back
+    afterwards whatever happens. Durability is the same: the commit is synced either way.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        before = str(cursor.fetchone()[0]).lower()
+        switched = False
+        if before == "wal":
+            try:
+                cursor.execute("PRAGMA journal_mode = DELETE")
+                switched = str(cursor.fetchone()[0]).lower() == "delete"
+            except OperationalError:  # another connection has the database open
+                switched = False
+    try:
+        yield
+    finally:
+        if switched:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode = WAL")
 
 
 @contextmanager
@@ -741,16 +803,23 @@ def store_people(
 
 @contextmanager
 def _indexes_built_after() -> Iterator[None]:
-    """Drop the registry's named secondary indexes for the load and build them after.
+    """Drop the registry's named secondary indexes (and unique indexes kept as constraints
+    of their own) for the load and build them after.
 
-    Performance: every resident row otherwise updates five b-trees at random places
-    (name, pinyin, initials, phone hash, grid code); one sort per index at the end is
-    several times cheaper. Only for a load into tables that were empty, as seeding is.
+    Performance: every resident row otherwise updates seven b-trees at random places (name,
+    pinyin, initials, ID hash, phone hash, tails); one sort per index at the end is several
+    times cheaper. Only for a load into tables that were empty, as seeding is. Building a
+    unique index checks the rows afterwards as the index would have row by row.
     """
     editor = connection.schema_editor()  # only to render SQL; never entered
     editor.deferred_sql = []
-    indexes = [
-        (model, idx) for model in (Building, Household, Resident) for idx in model._meta.indexes
+    models = (Building, Household, Resident)
+    indexes: list[tuple[Any, Any]] = [(m, idx) for m in models for idx in m._meta.indexes]
+    indexes += [
+        (m, c)
+        for m in models
+        for c in m._meta.constraints
+        if isinstance(c, UniqueConstraint) and c.condition is not None
     ]
     with connection.cursor() as cursor:
         for model, idx in indexes:
@@ -767,6 +836,15 @@ def _indexes_built_after() -> Iterator[None]:
                 cursor.execute(str(idx.create_sql(model, editor)))
 
 
+@dataclass
+class _Batch:
+    """The rows of one grid's buildings, households and residents, ready to insert."""
+
+    buildings: list[tuple]
+    households: list[tuple]
+    residents: list[tuple]
+
+
 def _store_people(
     root: GridPlan,
     grids: dict[str, Grid],
@@ -774,28 +852,57 @@ def _store_people(
     county: str,
     progress: Callable[[int], None] | None,
 ) -> tuple[int, int, int]:
-    ops = connection.ops
+    """Insert the rows that `_people_rows` makes, 5,000 households at a time."""
     # Adapted once: the driver would otherwise convert the same datetime on every row.
-    now = ops.adapt_datetimefield_value(timezone.now())
-    people = People(county, rng, AGES_AS_OF, ops.adapt_datefield_value)
-    sealer = _Sealer()
-    b_id, h_id, r_id = _next_id(Building), _next_id(Household), _next_id(Resident)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    first_ids = (_next_id(Building), _next_id(Household), _next_id(Resident))
     counts = [0, 0, 0]
+    pending = _Batch([], [], [])
+
+    def flush() -> None:
+        _insert("registry_building", _BUILDING_COLUMNS, pending.buildings)
+        _insert("registry_household", _HOUSEHOLD_COLUMNS, pending.households)
+        _insert("registry_resident", _RESIDENT_COLUMNS, pending.residents)
+        for rows in (pending.buildings, pending.households, pending.residents):
+            rows.clear()
+
+    for batch in _people_rows(root, grids, rng, county, now, first_ids):
+        pending.buildings.extend(batch.buildings)
+        pending.households.extend(batch.households)
+        pending.residents.extend(batch.residents)
+        counts[0] += len(batch.buildings)
+        counts[1] += len(batch.households)
+        counts[2] += len(batch.residents)
+        if progress:
+            progress(len(batch.households))
+        if len(pending.households) >= 5_000:
+            flush()
+    flush()
+    return counts[0], counts[1], counts[2]
+
+
+def _people_rows(
+    root: GridPlan,
+    grids: dict[str, Grid],
+    rng: np.random.Generator,
+    county: str,
+    now: Any,
+    first_ids: tuple[int, int, int],
+) -> Iterator[_Batch]:
+    """Each comprehensive leaf grid's buildings, households and residents, as rows.
+
+    Each grid's people are generated as one numpy batch (see "people" above); ID numbers
+    and phones are encrypted, hashed and masked here.
+    """
+    people = People(county, rng, AGES_AS_OF, connection.ops.adapt_datefield_value)
+    sealer = _Sealer()
+    b_id, h_id, r_id = first_ids
     town_names = {t.code: t.name for t in root.children}
     leaves = [
         (n, p)
         for _, n, p in _walk(root)
         if not n.children and n.kind == GridKind.COMPREHENSIVE and n.households
     ]
-    pending: dict[str, list[tuple]] = {"b": [], "h": [], "r": []}
-
-    def flush() -> None:
-        _insert("registry_building", _BUILDING_COLUMNS, pending["b"])
-        _insert("registry_household", _HOUSEHOLD_COLUMNS, pending["h"])
-        _insert("registry_resident", _RESIDENT_COLUMNS, pending["r"])
-        for v in pending.values():
-            v.clear()
-
     for leaf, community in leaves:
         assert community is not None
         grid_id, code, n = grids[leaf.code].pk, leaf.code, leaf.households
@@ -811,10 +918,10 @@ def _store_people(
             if leaf.urban
             else np.ones(n_buildings, dtype=np.int64)
         )
-        pending["b"].extend(
+        buildings = [
             (b_id + b, now, now, grid_id, code, f"{code}{b + 1:05d}", labels[b], x, y, f)
             for b, ((x, y), f) in enumerate(zip(points, floors.tolist(), strict=True))
-        )
+        ]
 
         members = people.households(n)
         # Households: filled building by building, `per_building` in each.
@@ -828,7 +935,7 @@ def _store_people(
         where = f"{root.name}{town_names[code[:9]]}{community.name}"
         prefixes = np.array([where + label for label in labels], dtype=object)
         addresses = (prefixes[building] + rooms).tolist()
-        pending["h"].extend(
+        households = list(
             zip(
                 range(h_id, h_id + n),
                 repeat(now),
@@ -852,11 +959,10 @@ def _store_people(
         phone_hashes = np.full(m, "", dtype=object)
         phone_hashes[members.adult] = sealer.hash_many(members.phone)
         phone_masks = np.full(m, "", dtype=object)
-        phone_masks[members.adult] = [
-            p[:3].decode() + "****" + p[7:].decode() for p in members.phone
-        ]
-        id_masks = [b[:4].decode() + "**********" + b[14:].decode() for b in members.id_number]
-        pending["r"].extend(
+        phone_masks[members.adult] = members.phone_masked
+        phone_tails = np.full(m, "", dtype=object)
+        phone_tails[members.adult] = members.phone_tail
+        residents = list(
             zip(
                 range(r_id, r_id + m),
                 repeat(now),
@@ -873,25 +979,17 @@ def _store_people(
                 _uuid_hex(m),
                 members.pinyin,
                 members.initials,
-                id_masks,
+                members.id_masked,
                 phone_hashes.tolist(),
                 phone_masks.tolist(),
-                [x[-4:] for x in id_masks],
-                [x[-4:] for x in phone_masks.tolist()],
+                members.id_tail,
+                phone_tails.tolist(),
                 strict=False,
             )
         )
 
+        yield _Batch(buildings, households, residents)
         b_id, h_id, r_id = b_id + n_buildings, h_id + n, r_id + m
-        counts[0] += n_buildings
-        counts[1] += n
-        counts[2] += m
-        if progress:
-            progress(n)
-        if len(pending["h"]) >= 5_000:
-            flush()
-    flush()
-    return counts[0], counts[1], counts[2]
 
 
 def _gather_statistics() -> None:
@@ -947,7 +1045,7 @@ def seed(
                     max_lat=grids[plan.code].max_lat,
                 )
     planned = time.perf_counter()
-    with transaction.atomic():
+    with _sqlite_rollback_journal(), transaction.atomic():
         b, h, r = store_people(plan, grids, rng, facts["county"]["code"], progress)
         _reset_sequences()
         from gridgov.grids.services import bump_boundary_stamp

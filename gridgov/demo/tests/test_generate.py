@@ -11,7 +11,7 @@ import time_machine
 from django.db import transaction
 
 from gridgov.core.lib import codes as codelib
-from gridgov.core.lib import crypto, idnumbers
+from gridgov.core.lib import crypto, idnumbers, phones
 from gridgov.demo import generate
 from gridgov.grids.models import Grid, Network
 from gridgov.grids.reports import coverage_report, size_report
@@ -110,6 +110,25 @@ def test_it_gives_residents_valid_unique_id_numbers(district: Any) -> None:
     birth, sex = idnumbers.parse(crypto.decrypt(one.id_number_enc))
     assert (one.birth_date, one.sex) == (birth, sex)
     assert one.id_number_hash == crypto.lookup_hash(crypto.decrypt(one.id_number_enc))
+
+
+def test_it_stores_the_masks_tails_and_hashes_the_registry_would_store(district: Any) -> None:
+    residents = Resident.objects.order_by("id")[:3000]
+    with_phone = 0
+    for r in residents:
+        number = crypto.decrypt(r.id_number_enc)
+        assert (r.id_masked, r.id_tail) == (idnumbers.mask(number), number[-4:])
+        if r.phone_enc:
+            with_phone += 1
+            phone = crypto.decrypt(r.phone_enc)
+            assert (r.phone_masked, r.phone_tail) == (phones.mask(phone), phone[-4:])
+            assert r.phone_hash == crypto.lookup_hash(phone)
+        else:
+            assert (r.phone_masked, r.phone_tail, r.phone_hash) == ("", "", "")
+    assert 0 < with_phone < len(residents)
+    ids = list(Resident.objects.values_list("public_id", flat=True))
+    ids += list(Household.objects.values_list("public_id", flat=True))
+    assert len(set(ids)) == len(ids)
 
 
 def test_it_generates_the_same_district_for_the_same_seed_on_another_day(district: Any) -> None:

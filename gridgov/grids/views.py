@@ -122,7 +122,12 @@ def geojson(request: HttpRequest, network: str, code: str) -> JsonResponse:
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [b.lon, b.lat]},
-                "properties": {"code": b.code, "name": b.name, "role": "building"},
+                "properties": {
+                    "code": b.code,
+                    "name": b.name,
+                    "role": "building",
+                    "url": reverse("registry:building_detail", args=[b.code]),
+                },
             }
             for b in grid.buildings.order_by("code")[:500]
         ]

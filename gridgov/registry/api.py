@@ -41,6 +41,8 @@ from .schemas import (
     COUNT_CAP,
     AccessLogPage,
     AccessLogQuery,
+    BuildingChangeIn,
+    BuildingDetailOut,
     BuildingIn,
     BuildingOut,
     BuildingPage,
@@ -458,17 +460,43 @@ def list_buildings(request: HttpRequest, filters: Query[NamedQuery]):  # type: i
 
 @router.post("/buildings", response={201: BuildingOut, **ERRORS}, summary="Register a building")
 def create_building(request: HttpRequest, payload: BuildingIn):
+    data = payload.model_dump(exclude={"grid"})
     building = services.register_building(
-        actor=request.user,
-        grid_code=payload.grid,
-        name=payload.name,
-        lon=payload.lon,
-        lat=payload.lat,
-        floors=payload.floors,
-        units=payload.units,
-        footprint=payload.footprint,
+        actor=request.user, grid_code=payload.grid, data=services.BuildingIn(**data)
     )
     return Status(201, _fields(building, BUILDING_FIELDS))
+
+
+def _building_out(building: Building) -> dict[str, Any]:
+    return {
+        **_fields(building, BUILDING_FIELDS),
+        "footprint": building.footprint,
+        "households": building.households.count(),
+    }
+
+
+@router.get("/buildings/{code}", response={200: BuildingDetailOut, **ERRORS}, summary="A building")
+def get_building(request: HttpRequest, code: str):
+    building = _one(Building.objects.visible_to(request.user, Right.VIEW), code=code)
+    return _building_out(building)
+
+
+@router.patch(
+    "/buildings/{code}", response={200: BuildingDetailOut, **ERRORS}, summary="Correct a building"
+)
+def change_building(request: HttpRequest, code: str, payload: BuildingChangeIn):
+    """Name, location, footprint, floors, units; the code and grid stay."""
+    building = _one(Building.objects.visible_to(request.user, Right.VIEW), code=code)
+    # A field given as null is left as it is, but for the footprint, which null removes.
+    given = {
+        k: v
+        for k, v in payload.model_dump(include=payload.model_fields_set).items()
+        if v is not None or k == "footprint"
+    }
+    current = {f: getattr(building, f) for f in ("name", "lon", "lat", "floors", "units")}
+    data = services.BuildingIn(**{**current, "footprint": building.footprint, **given})
+    building = services.update_building(actor=request.user, building=building, data=data)
+    return _building_out(building)
 
 
 @router.get("/places", response={200: PlacePage, **ERRORS}, summary="Places")

@@ -275,6 +275,40 @@ class HouseholdForm(GridChoiceForm):
     room = forms.CharField(label=_("room"), required=False, max_length=20)
 
 
+class GeoJSONField(forms.JSONField):
+    """A JSON text box that shows nothing, not "null", when there is no value."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return "" if value is None else super().prepare_value(value)
+
+
+class BuildingFieldsForm(forms.Form):
+    """What is said of a building (services.BuildingIn); the location can be picked on
+    the map beside the form, or typed."""
+
+    name = forms.CharField(label=_("name"), max_length=100, help_text=_("e.g. 3号楼"))
+    lon = forms.FloatField(
+        label=_("longitude"), min_value=-180, max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )  # fmt: skip
+    lat = forms.FloatField(
+        label=_("latitude"), min_value=-90, max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )  # fmt: skip
+    floors = forms.IntegerField(label=_("floors"), min_value=1, max_value=200, initial=1)
+    units = forms.IntegerField(label=_("units"), min_value=1, max_value=99, initial=1)
+    footprint = GeoJSONField(
+        label=_("footprint"),
+        required=False,
+        help_text=_("Optional: the outline as a GeoJSON Polygon."),
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+    )
+
+
+class BuildingForm(GridChoiceForm, BuildingFieldsForm):
+    field_order = ["grid"]
+
+
 class PlaceForm(GridChoiceForm):
     name = forms.CharField(label=_("name"), max_length=100)
     kind = forms.ChoiceField(label=_("kind"), choices=PlaceKind.choices)

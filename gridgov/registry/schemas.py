@@ -279,6 +279,22 @@ class BuildingOut(Schema):
     units: int
 
 
+class BuildingChangeIn(Schema):
+    """Only the fields given change; `footprint: null` removes the footprint."""
+
+    name: str | None = Field(None, min_length=1, max_length=100)
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+    floors: int | None = Field(None, ge=1, le=200)
+    units: int | None = Field(None, ge=1, le=99)
+    footprint: dict[str, Any] | None = Field(None, description="GeoJSON Polygon; null removes it")
+
+
+class BuildingDetailOut(BuildingOut):
+    footprint: dict[str, Any] | None
+    households: int = Field(description="Households registered in the building")
+
+
 class BuildingPage(Schema):
     count: int = Field(description=COUNTED)
     items: list[BuildingOut]

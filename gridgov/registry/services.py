@@ -654,46 +654,47 @@ def update_resident_keeping(
     return update_resident(actor=actor, resident=fresh, data=data)
 
 
-@transaction.atomic
-def register_building(
-    *,
-    actor: Any,
-    grid_code: str,
-    name: str,
-    lon: float,
-    lat: float,
-    floors: int = 1,
-    units: int = 1,
-    footprint: Any = None,
-) -> Building:
-    """A building (樓棟) in a grid, at a point inside it, optionally with its footprint.
+@dataclass(frozen=True)
+class BuildingIn:
+    """What is said of a building, for registering or correcting it."""
 
-    Its code is the grid's code + the next 5-digit sequence ever used in the grid (codes of
-    buildings are never reused, like grid codes)."""
+    name: str
+    lon: float
+    lat: float
+    floors: int = 1
+    units: int = 1
+    footprint: Any = None  # a GeoJSON Polygon (dict or text), or None
+
+
+def _checked_building(grid: Grid, data: BuildingIn) -> tuple[str, dict[str, Any] | None]:
+    """The building's cleaned name and footprint (stored GeoJSON), or the first problem:
+    located inside its grid (within the boundary tolerance), footprint too."""
     from shapely.geometry import Point
 
     from gridgov.core.lib import geo
 
-    grid = grid_for_registry(actor, grid_code)
-    # Lock the grid row: two registrations in one grid take sequences one after the other.
-    Grid.objects.select_for_update(of=("self",)).filter(pk=grid.pk).first()
-    if not (name or "").strip():
+    name = (data.name or "").strip()
+    if not name:
         raise _invalid("name_required", _("A name is required."), "name")
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+    if len(name) > 100:
+        raise _invalid("name_too_long", _("A name is at most 100 characters."), "name")
+    if not (-180 <= data.lon <= 180):
         raise _invalid("invalid_location", _("The location is out of range."), "lon")
-    if not 1 <= floors <= 200:
+    if not (-90 <= data.lat <= 90):
+        raise _invalid("invalid_location", _("The location is out of range."), "lat")
+    if not 1 <= data.floors <= 200:
         raise _invalid("invalid_floors", _("Floors are 1 to 200."), "floors")
-    if not 1 <= units <= 99:
+    if not 1 <= data.units <= 99:
         raise _invalid("invalid_units", _("Units are 1 to 99."), "units")
     shape = None
-    if footprint is not None:
+    if data.footprint not in (None, ""):
         try:
-            shape = geo.parse_boundary(footprint)
+            shape = geo.parse_boundary(data.footprint)
         except geo.GeometryError as e:
             raise _invalid("invalid_footprint", e.message, "footprint") from None
     if grid.boundary:
-        tolerance = geo.metres_to_degrees(settings.GRID_BOUNDARY_TOLERANCE_M, lat)
-        if not grid.geometry.buffer(tolerance).contains(Point(lon, lat)):
+        tolerance = geo.metres_to_degrees(settings.GRID_BOUNDARY_TOLERANCE_M, data.lat)
+        if not grid.geometry.buffer(tolerance).contains(Point(data.lon, data.lat)):
             raise _invalid(
                 "outside_grid", _("The location is outside grid %(code)s.") % {"code": grid.code},
                 "lon",
@@ -706,6 +707,24 @@ def register_building(
                     _("The footprint reaches outside grid %(code)s.") % {"code": grid.code},
                     "footprint",
                 )
+    return name, geo.to_geojson(shape) if shape is not None else None
+
+
+def _building_snapshot(b: Building) -> dict[str, Any]:
+    return {"name": b.name, "lon": b.lon, "lat": b.lat, "floors": b.floors, "units": b.units,
+            "footprint": b.footprint is not None}  # fmt: skip
+
+
+@transaction.atomic
+def register_building(*, actor: Any, grid_code: str, data: BuildingIn) -> Building:
+    """A building (樓棟) in a grid, at a point inside it, optionally with its footprint.
+
+    Its code is the grid's code + the next 5-digit sequence ever used in the grid (codes of
+    buildings are never reused, like grid codes)."""
+    grid = grid_for_registry(actor, grid_code)
+    # Lock the grid row: two registrations in one grid take sequences one after the other.
+    Grid.objects.select_for_update(of=("self",)).filter(pk=grid.pk).first()
+    name, footprint = _checked_building(grid, data)
     last = (
         Building.objects.filter(grid_code=grid.code, code__startswith=grid.code)
         .order_by("-code")
@@ -717,10 +736,45 @@ def register_building(
         raise ServiceError("no_free_code", _("No free building code is left in this grid."),
                            field="grid", status=409)  # fmt: skip
     building = Building.objects.create(
-        grid=grid, grid_code=grid.code, code=f"{grid.code}{sequence:05d}", name=name.strip()[:100],
-        lon=lon, lat=lat, floors=floors, units=units,
-        footprint=geo.to_geojson(shape) if shape is not None else None,
+        grid=grid, grid_code=grid.code, code=f"{grid.code}{sequence:05d}", name=name,
+        lon=data.lon, lat=data.lat, floors=data.floors, units=data.units, footprint=footprint,
     )  # fmt: skip
     audit.record(actor=actor, action="building.create", object_type="building",
                  object_key=building.code, after={"grid": grid.code})  # fmt: skip
+    return building
+
+
+@transaction.atomic
+def update_building(*, actor: Any, building: Building, data: BuildingIn) -> Building:
+    """Correct a building's name, location, footprint, floors or units. Its code and grid
+    stay: a building in the wrong grid is registered again in the right one.
+
+    Households that live on a floor the building would no longer have keep it from
+    shrinking (their floor is corrected first)."""
+    building = Building.objects.select_for_update().select_related("grid").get(pk=building.pk)
+    require(actor, building.grid_code, Right.CHANGE_REGISTRY)
+    name, footprint = _checked_building(building.grid, data)
+    highest = (
+        building.households.filter(floor__isnull=False)
+        .order_by("-floor")
+        .values_list("floor", flat=True)
+        .first()
+    )
+    if highest is not None and highest > data.floors:
+        raise ServiceError(
+            "households_above",
+            _("A household lives on floor %(floor)s; correct it before lowering the floors.")
+            % {"floor": highest},
+            field="floors",
+            status=409,
+        )
+    before = _building_snapshot(building)
+    building.name, building.footprint = name, footprint
+    building.lon, building.lat = data.lon, data.lat
+    building.floors, building.units = data.floors, data.units
+    building.save()
+    after = _building_snapshot(building)
+    if after != before:
+        audit.record(actor=actor, action="building.update", object_type="building",
+                     object_key=building.code, before=before, after=after)  # fmt: skip
     return building

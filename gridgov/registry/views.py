@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,17 +30,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gridgov.accounts.roles import Right
 from gridgov.core.errors import ServiceError
-from gridgov.core.lib import codes as codelib
 from gridgov.core.models import AuditEntry
 from gridgov.core.scope import holds_anywhere, in_scope, scope_q
 from gridgov.grids import queries as grid_queries
 from gridgov.grids import services as grid_services
 from gridgov.grids.models import Grid
 
-from . import completeness, forms, search, services
+from . import completeness, forms, lists, search, services
 from .choices import ResidentEventKind, ResidentStatus
 from .models import (
     AccessLog,
+    Building,
     Component,
     Household,
     Organisation,
@@ -55,6 +55,7 @@ PAGE_SIZE = 50
 SECTIONS = {
     "residents": gettext_lazy("Residents"),
     "households": pgettext_lazy("registry", "Households"),
+    "buildings": gettext_lazy("Buildings"),
     "places": gettext_lazy("Places"),
     "components": gettext_lazy("Components"),
     "organisations": gettext_lazy("Organisations"),
@@ -68,6 +69,8 @@ ACTIONS = {
     "resident.create": gettext_lazy("Registered"),
     "resident.update": gettext_lazy("Changed"),
     "household.create": gettext_lazy("Registered"),
+    "building.create": gettext_lazy("Registered"),
+    "building.update": gettext_lazy("Changed"),
     "tag.create": gettext_lazy("Tag added"),
     "tag.review": gettext_lazy("Tag reviewed"),
     **{f"resident.{k}": label for k, label in ResidentEventKind.choices},
@@ -119,13 +122,6 @@ def _query_without_page(params: Any) -> str:
     q.pop("page", None)
     q.pop("csrfmiddlewaretoken", None)
     return str(q.urlencode())
-
-
-def _in_grid(qs: QuerySet[Any], code: str) -> QuerySet[Any]:
-    if not code:
-        return qs
-    low, high = codelib.subtree_range(code)
-    return qs.filter(grid_code__gte=low, grid_code__lt=high)
 
 
 def _one(qs: Any, user: Any, right: str | None = None, **lookup: Any) -> Any:
@@ -411,11 +407,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
     form = forms.HouseholdFilterForm(request.GET, grids=_grids(request.user))
     page = None
     if form.is_valid():
-        qs: QuerySet[Household] = Household.objects.visible_to(request.user)
-        qs = _in_grid(qs.select_related("grid"), form.cleaned_data["grid"])
-        if form.cleaned_data["address"]:
-            qs = qs.filter(address__contains=form.cleaned_data["address"])
-        page = _paginate(qs.order_by("grid_code", "address", "id"), request.GET.get("page"))
+        d = form.cleaned_data
+        qs = lists.listed("households", request.user, grid=d["grid"], address=d["address"])
+        page = _paginate(qs.select_related("grid"), request.GET.get("page"))
     ctx = {
         "form": form,
         "page": page,
@@ -476,6 +470,7 @@ def _registration(
     section: str,
     title: Any,
     done: Any,
+    template: str = "registry/register_form.html",
 ) -> HttpResponse:
     """A registration page: a form whose grid is one the person may register in."""
     grids = _grids(request.user, Right.CHANGE_REGISTRY, grid_level=True)
@@ -497,7 +492,7 @@ def _registration(
     back = reverse(f"registry:{section[:-1]}_list")
     ctx = {"form": form, "section": section, "title": title, "back": back,
            "back_label": SECTIONS[section]}  # fmt: skip
-    return _render(request, "registry/register_form.html", ctx, status)
+    return _render(request, template, ctx, status)
 
 
 @login_required
@@ -514,6 +509,85 @@ def household_new(request: HttpRequest) -> HttpResponse:
         _("Register a household"),
         lambda h: reverse("registry:household_detail", args=[h.public_id]),
     )
+
+
+# ---------------------------------------------------------------- buildings
+
+
+def _building(request: HttpRequest, code: str, right: str | None = None) -> Building:
+    return _one(Building.objects.select_related("grid"), request.user, right, code=code)  # type: ignore[no-any-return]
+
+
+@login_required
+def building_list(request: HttpRequest) -> HttpResponse:
+    return _simple_list(request, Building, "buildings")
+
+
+@login_required
+@GET_POST
+def building_new(request: HttpRequest) -> HttpResponse:
+    def register(*, actor: Any, grid_code: str, **data: Any) -> Building:
+        return services.register_building(
+            actor=actor, grid_code=grid_code, data=services.BuildingIn(**data)
+        )
+
+    return _registration(
+        request,
+        forms.BuildingForm,
+        register,
+        "buildings",
+        _("Register a building"),
+        lambda b: reverse("registry:building_detail", args=[b.code]),
+        "registry/building_form.html",
+    )
+
+
+@login_required
+def building_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A building: where it is, its households by unit, floor and room, its history."""
+    building = _building(request, code)
+    households = list(
+        building.households.order_by("unit", "floor", "room", "id").only(
+            "public_id", "address", "unit", "floor", "room", "household_type", "member_count"
+        )
+    )
+    ctx = {
+        "section": "buildings",
+        "building": building,
+        "households": households,
+        "members": sum(h.member_count for h in households),
+        "history": _history([("building", building.code)]),
+        "can_change": in_scope(request.user, building.grid_code, Right.CHANGE_REGISTRY),
+    }
+    return _render(request, "registry/building_detail.html", ctx)
+
+
+@login_required
+@GET_POST
+def building_edit(request: HttpRequest, code: str) -> HttpResponse:
+    building = _building(request, code, Right.CHANGE_REGISTRY)
+    status = 200
+    if request.method == "POST":
+        form = forms.BuildingFieldsForm(request.POST)
+        status = 422
+        if form.is_valid():
+            try:
+                services.update_building(
+                    actor=request.user,
+                    building=building,
+                    data=services.BuildingIn(**form.cleaned_data),
+                )
+                return redirect("registry:building_detail", code=building.code)
+            except ServiceError as e:
+                status = _refused(form, e)
+    else:
+        fields = ("name", "floors", "units", "footprint")
+        initial = {f: getattr(building, f) for f in fields}
+        # Six decimals are a tenth of a metre; the map picker writes no more either.
+        initial.update(lon=round(building.lon, 6), lat=round(building.lat, 6))
+        form = forms.BuildingFieldsForm(initial=initial)
+    ctx = {"section": "buildings", "building": building, "form": form}
+    return _render(request, "registry/building_form.html", ctx, status)
 
 
 # ---------------------------------------------------------------- tags
@@ -589,10 +663,11 @@ def tag_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _simple_list(request: HttpRequest, model: Any, section: str) -> HttpResponse:
+    """The list page of `section` (a kind of registry.lists, whose model `model` is)."""
     form = forms.GridFilterForm(request.GET, grids=_grids(request.user))
     page = None
     if form.is_valid():
-        qs = _in_grid(model.objects.visible_to(request.user), form.cleaned_data["grid"])
+        qs = lists.listed(section, request.user, grid=form.cleaned_data["grid"])
         page = _paginate(qs.select_related("grid"), request.GET.get("page"))
     ctx = {
         "section": section,

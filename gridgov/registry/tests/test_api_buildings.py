@@ -86,3 +86,66 @@ def test_it_lists_only_buildings_in_scope(cast: Any) -> None:
     everyone = api(cast, "admin").get(URL).json()
     assert [b["code"] for b in mine["items"]] == [f"{A1}00001"]
     assert everyone["count"] == 2
+
+
+def patch(client: Client, code: str, body: dict[str, Any]) -> Any:
+    return client.patch(f"{URL}/{code}", json.dumps(body), content_type="application/json")
+
+
+def test_it_shows_one_building_with_its_footprint_and_households(cast: Any) -> None:
+    square = {"type": "Polygon", "coordinates": [[[106.05, 36.2], [106.0502, 36.2],
+              [106.0502, 36.2002], [106.05, 36.2002], [106.05, 36.2]]]}  # fmt: skip
+    code = post(api(cast, "worker_a1"), building(footprint=square)).json()["code"]
+    r = api(cast, "head_a").get(f"{URL}/{code}")
+    assert r.status_code == 200
+    assert (r.json()["footprint"]["type"], r.json()["households"]) == ("Polygon", 0)
+    assert api(cast, "worker_b1").get(f"{URL}/{code}").status_code == 404
+    assert Client().get(f"{URL}/{code}").status_code == 401
+
+
+def test_it_corrects_only_the_fields_given_and_records_before_and_after(cast: Any) -> None:
+    code = post(api(cast, "worker_a1"), building()).json()["code"]
+    r = patch(api(cast, "worker_a1"), code, {"name": "1号楼（东）", "floors": 9})
+    assert r.status_code == 200, r.content
+    stored = Building.objects.get(code=code)
+    assert (stored.name, stored.floors, stored.lon, stored.units) == ("1号楼（东）", 9, 106.05, 1)
+    entry = AuditEntry.objects.get(action="building.update", object_key=code)
+    assert (entry.before["floors"], entry.after["floors"]) == (6, 9)
+    # The same again changes nothing and records nothing.
+    patch(api(cast, "worker_a1"), code, {"floors": 9})
+    assert AuditEntry.objects.filter(action="building.update").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "body", "status", "field"),
+    [
+        (None, {"floors": 3}, 401, None),
+        ("dispatcher", {"floors": 3}, 403, None),
+        ("worker_b1", {"floors": 3}, 404, None),
+        ("worker_a1", {"lon": 106.3}, 422, "lon"),  # into B1: a building keeps its grid
+        ("worker_a1", {"floors": 0}, 422, "floors"),
+    ],
+)
+def test_it_refuses_a_correction_and_changes_nothing(
+    cast: Any, who: str | None, body: dict[str, Any], status: int, field: str | None
+) -> None:
+    code = post(api(cast, "worker_a1"), building()).json()["code"]
+    before = list(Building.objects.values_list("name", "lon", "lat", "floors")), world()
+    r = patch(api(cast, who), code, body)
+    assert r.status_code == status
+    if field:
+        assert r.json()["field"] == field
+    assert (list(Building.objects.values_list("name", "lon", "lat", "floors")), world()) == before
+
+
+def test_it_keeps_floors_that_households_live_on(cast: Any) -> None:
+    from gridgov.registry import services
+
+    code = post(api(cast, "worker_a1"), building()).json()["code"]
+    services.register_household(
+        actor=cast.worker_a1, grid_code=A1, address="幸福路1号楼601",
+        household_type="unit", building_code=code, floor=6, room="601",
+    )  # fmt: skip
+    r = patch(api(cast, "worker_a1"), code, {"floors": 5})
+    assert (r.status_code, r.json()["field"]) == (409, "floors")
+    assert Building.objects.get(code=code).floors == 6

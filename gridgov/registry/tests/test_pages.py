@@ -124,10 +124,10 @@ def urls(r: SimpleNamespace) -> dict[str, str]:
 
 # ---------------------------------------------------------------- the matrix
 
-LISTS = ["/registry/residents/", "/registry/households/", "/registry/places/",
-         "/registry/components/", "/registry/organisations/"]  # fmt: skip
-FORMS = ["/registry/households/new/", "/registry/places/new/", "/registry/components/new/",
-         "/registry/organisations/new/"]  # fmt: skip
+LISTS = ["/registry/residents/", "/registry/households/", "/registry/buildings/",
+         "/registry/places/", "/registry/components/", "/registry/organisations/"]  # fmt: skip
+FORMS = ["/registry/households/new/", "/registry/buildings/new/", "/registry/places/new/",
+         "/registry/components/new/", "/registry/organisations/new/"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["detail", "edit", "move", "household", "new_resident"])

@@ -32,6 +32,7 @@
             l.on("click", function () { window.location.href = p.url; });
           } else if (p.role === "building") {
             l.bindTooltip(p.name + " " + p.code);
+            if (p.url) l.on("click", function () { window.location.href = p.url; });
           }
         }
       }).addTo(map);

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 # re.ASCII: `\d` would otherwise take any Unicode digit (full-width, Arabic-Indic …), and
 # the same number typed two ways would get two lookup hashes.
 MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
-# Area code 0 + 2–3 digits, number 7–8 digits; kept as digits only (see `normalise`).
-LANDLINE = re.compile(r"^0\d{9,11}$", re.ASCII)
+# Area code 0 + 2–3 digits, the first of them not 0 (00 is the international prefix, as in
+# 0086), number 7–8 digits; kept as digits only (see `normalise`).
+LANDLINE = re.compile(r"^0[1-9]\d{8,10}$", re.ASCII)
 
 
 class PhoneError(ValueError):

@@ -28,7 +28,12 @@ mobiles = st.builds(
 # 0 + area (2–3 more digits) + number (7–8 digits), with or without the dash.
 landlines = st.builds(
     lambda area, number: (area, number),
-    st.text(digits, min_size=2, max_size=3).map(lambda a: "0" + a),
+    # Chinese area codes: 0, a digit 1–9, one or two more digits (010, 0954).
+    st.builds(
+        lambda first, rest: "0" + first + rest,
+        st.sampled_from("123456789"),
+        st.text(digits, min_size=1, max_size=2),
+    ),
     st.text(digits, min_size=7, max_size=8),
 )
 
@@ -121,3 +126,10 @@ def test_it_is_idempotent_and_gives_ascii_digits_only(value: str) -> None:
         assert normalise(number) == number
         # The mask never shows more than seven of the digits.
         assert sum(c.isdigit() for c in mask(number)) == 7
+
+
+def test_it_reads_0086_as_the_country_prefix_never_as_an_area_code() -> None:
+    assert normalise("008613912345678") == "13912345678"
+    assert normalise("0086-0954-1234567") == "09541234567"
+    with pytest.raises(PhoneError):
+        normalise("00860000000")  # 0086 + 7 digits: no area code

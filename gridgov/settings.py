@@ -73,6 +73,12 @@ FIELD_ENCRYPTION_KEYS = [
     for k in (os.environ.get("GRIDGOV_FIELD_KEYS") or _secret_from_file("field_key")).split(",")
     if k.strip()
 ]
+# The secret of the lookup hashes (search and uniqueness by ID number and phone). Empty: the
+# oldest of FIELD_ENCRYPTION_KEYS, as before this setting existed. Pin it before removing
+# that secret, or every lookup breaks; changing it means `gridgov rotate_keys --rehash`.
+FIELD_LOOKUP_KEY = os.environ.get("GRIDGOV_LOOKUP_KEY", "").strip()
+if "," in FIELD_LOOKUP_KEY:
+    raise ImproperlyConfigured("GRIDGOV_LOOKUP_KEY is one secret, without commas")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("GRIDGOV_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]

@@ -575,7 +575,6 @@ ZH_HANS = {
     # Buildings pages
     "Buildings": "楼栋",
     "Register a building": "登记楼栋",
-    "Correct the building": "修正楼栋",
     "Correct": "修正",
     "Click the map to set the longitude and latitude, or type them.": "在地图上点击即可填入经纬度，也可直接输入。",
     "Map for picking the location": "选取位置的地图",
@@ -590,4 +589,11 @@ ZH_HANS = {
     "Optional: the outline as a GeoJSON Polygon.": "选填：楼栋占地轮廓（GeoJSON 多边形）。",
     "A name is at most 100 characters.": "名称最多 100 个字。",
     "A household lives on floor %(floor)s; correct it before lowering the floors.": "有住户登记在第 %(floor)s 层；请先更正该住户的楼层，再减少层数。",
+    # Detail and correction pages of buildings, places, components, organisations
+    "Correct %(name)s": "修正：%(name)s",
+    "record\x04About": "基本信息",
+    "Give both longitude and latitude, or neither.": "经度和纬度要么都填，要么都不填。",
+    "Remove the phone": "删除电话",
+    "Now %(masked)s. Leave empty to keep it.": "现为 %(masked)s，留空则保持不变。",
+    "More than %(max)s rows match; narrow the filters.": "符合条件的记录超过 %(max)s 条，请缩小筛选范围。",
 }

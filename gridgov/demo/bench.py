@@ -410,9 +410,10 @@ _IMPORT_ADDRESS = "110105"
 _IMPORT_MEMBERS = ("户主", "配偶", "子女")
 
 
-def resident_workbook(rows: int, grid_codes: list[str], seed: int) -> bytes:
+def resident_workbook(rows: int, grid_codes: list[str], seed: int, bad_every: int = 0) -> bytes:
     """An xlsx of `rows` residents in households of three, with the import template's
-    headers (registry.xlsx): new households in the given grids, valid unique ID numbers."""
+    headers (registry.xlsx): new households in the given grids, valid unique ID numbers —
+    but for every `bad_every`-th row (from the first), whose check digit is wrong."""
     import io
 
     from openpyxl import Workbook
@@ -447,6 +448,9 @@ def resident_workbook(rows: int, grid_codes: list[str], seed: int) -> bytes:
             "联系电话": f"15{int(rng.integers(10**8, 10**9)):09d}",
             "党员": "否",
         }
+        if bad_every and i % bad_every == 0:
+            number = row["证件号码"]
+            row["证件号码"] = number[:-1] + ("0" if number[-1] != "0" else "1")
         ws.append([row.get(h, "") for h in headers])
     out = io.BytesIO()
     wb.save(out)
@@ -472,10 +476,12 @@ def import_in_temporary_sqlite(rows: int, seed: int, write: Write) -> None:
 
 def import_here(rows: int, seed: int, write: Write, temporary: str) -> None:
     """Time `registry.imports.run_import` of a generated residents workbook (all rows or
-    nothing), then the same file again (nothing to write), in the temporary database."""
+    nothing), then the same file again (nothing to write), then the same rows with 1 % of
+    them bad (the file is rejected and comes back as the error workbook), in the temporary
+    database."""
     from django.core.management import call_command
 
-    from gridgov.registry import imports
+    from gridgov.registry import imports, xlsx
 
     if connection.vendor != "sqlite" or str(connection.settings_dict["NAME"]) != temporary:
         raise BenchError(
@@ -495,6 +501,8 @@ def import_here(rows: int, seed: int, write: Write, temporary: str) -> None:
         .values_list("code", flat=True)
     )
     data = resident_workbook(rows, grid_codes, seed)
+    bad_every = 100
+    with_errors = resident_workbook(rows, grid_codes, seed, bad_every=bad_every)
     _line(write, "bench", "registry import")
     _machine(write)
     _line(write, "seed", seed)
@@ -502,7 +510,9 @@ def import_here(rows: int, seed: int, write: Write, temporary: str) -> None:
     _line(write, "grids", len(grid_codes), "grids")
     _line(write, "file_size", f"{len(data) / 1e6:.2f}", "MB")
 
-    for label in ("import", "reimport"):
+    runs = (("import", data, "done"), ("reimport", data, "done"),
+            ("errors", with_errors, "rejected"))  # fmt: skip
+    for label, upload, expected in runs:
         phases: dict[str, float] = {}
 
         def progress(phase: str, done: int, total: int, phases: dict[str, float] = phases) -> None:
@@ -510,10 +520,11 @@ def import_here(rows: int, seed: int, write: Write, temporary: str) -> None:
 
         cpu, started = time.process_time(), time.perf_counter()
         outcome = imports.run_import(
-            actor=imports.SYSTEM, kind="residents", mode="all", data=data, progress=progress
+            actor=imports.SYSTEM, kind="residents", mode="all", data=upload, progress=progress
         )
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        if outcome.status != "done":
+        bad_rows = len(range(0, rows, bad_every)) if expected == "rejected" else 0
+        if outcome.status != expected or outcome.error_rows != bad_rows:
             first = outcome.problems[0] if outcome.problems else None
             raise BenchError(
                 f"the generated workbook was {outcome.status}: {outcome.message}"
@@ -522,8 +533,11 @@ def import_here(rows: int, seed: int, write: Write, temporary: str) -> None:
         _line(write, f"{label}_status", outcome.status)
         counts = ", ".join(f"{k} {v}" for k, v in sorted(outcome.counts.items()) if v)
         _line(write, f"{label}_counts", counts or "none")
+        if bad_rows:
+            _line(write, f"{label}_bad_rows", outcome.error_rows, "rows")
         # Phases as run_import reports them: reading the file, checking every row, then
-        # checking against the registry and writing (one transaction).
+        # checking against the registry and writing (one transaction; for a rejected file,
+        # rolling back and making the error workbook).
         ends = [phases.get("checking", started), phases.get("writing", started), started + seconds]
         for name, begin, end in (
             ("reading", started, ends[0]),
@@ -534,4 +548,12 @@ def import_here(rows: int, seed: int, write: Write, temporary: str) -> None:
         _line(write, f"{label}_seconds", f"{seconds:.2f}", "s")
         _line(write, f"{label}_cpu_time", f"{cpu:.2f}", "s")
         _line(write, f"{label}_rate", f"{rows / max(seconds, 1e-9):.0f}", "rows/s")
+    # The error workbook alone: run_import makes it after the rollback, inside the last
+    # phase above, so it is made (and timed) once more here.
+    sheet = xlsx.read(with_errors, "residents")
+    cpu, started = time.process_time(), time.perf_counter()
+    error_file = xlsx.error_workbook(with_errors, sheet, outcome.problems, only_bad_rows=False)
+    _line(write, "error_workbook_time", f"{time.perf_counter() - started:.2f}", "s")
+    _line(write, "error_workbook_cpu_time", f"{time.process_time() - cpu:.2f}", "s")
+    _line(write, "error_workbook_size", f"{len(error_file) / 1e6:.2f}", "MB")
     _line(write, "load_average_after", f"{os.getloadavg()[0]:.2f}")

@@ -25,10 +25,8 @@ from typing import Any
 import numpy as np
 import shapely
 import shapely.affinity
-from django.conf import settings
 from django.core.management.color import no_style
 from django.db import OperationalError, connection, transaction
-from django.db.models import UniqueConstraint
 from django.utils import timezone
 from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -543,8 +541,8 @@ class _Sealer:
     os.urandom and goes through the base64 module, and `hmac.new` sets up a fresh OpenSSL
     HMAC (≈1.4 µs); with ~5.5 encryptions and ~3 hashes per household that was a third of
     the seed's time. This belongs in gridgov/core/lib/crypto.py, which the demo generator
-    does not own; so it uses crypto's private `_current()` / `_hash_key()` and checks its
-    output against the public functions once at start.
+    does not own; so it uses crypto's private `_current()` and its `lookup_key()`, and checks
+    its output against the public functions once at start.
     """
 
     def __init__(self) -> None:
@@ -553,7 +551,7 @@ class _Sealer:
         self._prefix = f"{key_id}$"
         # HMAC-SHA256 (RFC 2104) with the key's inner and outer pads hashed once: each
         # value then costs two state copies instead of a new HMAC context.
-        key = crypto._hash_key(settings.FIELD_ENCRYPTION_KEYS[-1]).ljust(64, b"\0")
+        key = crypto.lookup_key().ljust(64, b"\0")
         self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
         probe = "64040219800101001X"
@@ -680,26 +678,26 @@ class SeedResult:
 # than once per household. Urban buildings hold up to 48 households, rural groups 39.
 _PER_BUILDING_MAX = 48
 _MIN_FLOORS, _MAX_FLOORS = 5, 18  # of urban buildings
-_URBAN_ROOMS = np.array(
-    [  # [floors - _MIN_FLOORS, k]: unit, then floor and door (2 per floor)
-        [
-            f"{k // (2 * f) + 1}单元{k % (2 * f) // 2 + 1}{k % 2 + 1:02d}室"
-            for k in range(_PER_BUILDING_MAX)
-        ]
-        for f in range(_MIN_FLOORS, _MAX_FLOORS + 1)
-    ],
-    dtype=object,
+# [floors - _MIN_FLOORS, k]: the k-th household of a building of that many floors lives in
+# this unit, on this floor, behind this door (two doors a floor: 101, 102, 201, …).
+_SLOTS = [(f, k) for f in range(_MIN_FLOORS, _MAX_FLOORS + 1) for k in range(_PER_BUILDING_MAX)]
+_URBAN_UNITS = np.array([f"{k // (2 * f) + 1}单元" for f, k in _SLOTS], dtype=object).reshape(
+    -1, _PER_BUILDING_MAX
 )
+_URBAN_FLOORS = np.array([k % (2 * f) // 2 + 1 for f, k in _SLOTS]).reshape(-1, _PER_BUILDING_MAX)
+_URBAN_DOORS = np.array(
+    [f"{k % (2 * f) // 2 + 1}{k % 2 + 1:02d}" for f, k in _SLOTS], dtype=object
+).reshape(-1, _PER_BUILDING_MAX)
 _RURAL_ROOMS = np.array([f"{k + 1}号" for k in range(_PER_BUILDING_MAX)], dtype=object)
 _URBAN_KINDS = np.array(["property_managed", "unit", "self_governing"], dtype=object)
 
 _BUILDING_COLUMNS = [
     "id", "created_at", "updated_at", "grid_id", "grid_code", "code", "name", "lon", "lat",
-    "floors",
+    "floors", "units",
 ]  # fmt: skip
 _HOUSEHOLD_COLUMNS = [
-    "id", "created_at", "updated_at", "grid_id", "grid_code", "building_id", "address", "room",
-    "household_type", "public_id", "member_count",
+    "id", "created_at", "updated_at", "grid_id", "grid_code", "building_id", "address", "unit",
+    "floor", "room", "household_type", "public_id", "member_count",
 ]  # fmt: skip
 _RESIDENT_COLUMNS = [
     "id", "created_at", "updated_at", "household_id", "grid_code", "name", "id_number_enc",
@@ -803,24 +801,17 @@ def store_people(
 
 @contextmanager
 def _indexes_built_after() -> Iterator[None]:
-    """Drop the registry's named secondary indexes (and unique indexes kept as constraints
-    of their own) for the load and build them after.
+    """Drop the registry's named secondary indexes for the load and build them after.
 
-    Performance: every resident row otherwise updates seven b-trees at random places (name,
-    pinyin, initials, ID hash, phone hash, tails); one sort per index at the end is several
-    times cheaper. Only for a load into tables that were empty, as seeding is. Building a
-    unique index checks the rows afterwards as the index would have row by row.
+    Performance: every resident row otherwise updates six b-trees at random places (name,
+    pinyin, initials, phone hash, tails); one sort per index at the end is several times
+    cheaper. Only for a load into tables that were empty, as seeding is. (The unique
+    indexes stay: see ADR 0009.)
     """
     editor = connection.schema_editor()  # only to render SQL; never entered
     editor.deferred_sql = []
     models = (Building, Household, Resident)
-    indexes: list[tuple[Any, Any]] = [(m, idx) for m in models for idx in m._meta.indexes]
-    indexes += [
-        (m, c)
-        for m in models
-        for c in m._meta.constraints
-        if isinstance(c, UniqueConstraint) and c.condition is not None
-    ]
+    indexes = [(m, idx) for m in models for idx in m._meta.indexes]
     with connection.cursor() as cursor:
         for model, idx in indexes:
             cursor.execute(str(idx.remove_sql(model, editor)))
@@ -918,23 +909,34 @@ def _people_rows(
             if leaf.urban
             else np.ones(n_buildings, dtype=np.int64)
         )
+        # Households: filled building by building, `per_building` in each; urban ones unit by
+        # unit, floor by floor.
+        building, k = np.divmod(np.arange(n), per_building)
+        units = np.ones(n_buildings, dtype=np.int64)
+        if leaf.urban:
+            held = np.bincount(building, minlength=n_buildings)
+            units = -(-held // (2 * floors))  # ceiling division
         buildings = [
-            (b_id + b, now, now, grid_id, code, f"{code}{b + 1:05d}", labels[b], x, y, f)
-            for b, ((x, y), f) in enumerate(zip(points, floors.tolist(), strict=True))
+            (b_id + b, now, now, grid_id, code, f"{code}{b + 1:05d}", labels[b], x, y, f, u)
+            for b, ((x, y), f, u) in enumerate(
+                zip(points, floors.tolist(), units.tolist(), strict=True)
+            )
         ]
 
         members = people.households(n)
-        # Households: filled building by building, `per_building` in each.
-        building, k = np.divmod(np.arange(n), per_building)
         if leaf.urban:
-            rooms = _URBAN_ROOMS[floors[building] - _MIN_FLOORS, k]
+            slot = (floors[building] - _MIN_FLOORS, k)
+            unit, rooms = _URBAN_UNITS[slot], _URBAN_DOORS[slot]
+            floor = _URBAN_FLOORS[slot].tolist()
+            addresses_in = unit + rooms + "室"
             kinds = _URBAN_KINDS[rng.integers(3, size=n)].tolist()
         else:
             rooms = _RURAL_ROOMS[k]
+            unit, floor, addresses_in = np.full(n, "", dtype=object), [None] * n, rooms
             kinds = ["agricultural"] * n
         where = f"{root.name}{town_names[code[:9]]}{community.name}"
         prefixes = np.array([where + label for label in labels], dtype=object)
-        addresses = (prefixes[building] + rooms).tolist()
+        addresses = (prefixes[building] + addresses_in).tolist()
         households = list(
             zip(
                 range(h_id, h_id + n),
@@ -944,6 +946,8 @@ def _people_rows(
                 repeat(code),
                 (b_id + building).tolist(),
                 addresses,
+                unit.tolist(),
+                floor,
                 rooms.tolist(),
                 kinds,
                 _uuid_hex(n),

@@ -46,6 +46,7 @@ from .schemas import (
     BuildingIn,
     BuildingOut,
     BuildingPage,
+    ComponentChangeIn,
     ComponentIn,
     ComponentOut,
     ComponentPage,
@@ -56,11 +57,13 @@ from .schemas import (
     HouseholdQuery,
     MoveIn,
     NamedQuery,
+    OrganisationChangeIn,
     OrganisationIn,
     OrganisationOut,
     OrganisationPage,
     OrganisationQuery,
     PageIn,
+    PlaceChangeIn,
     PlaceIn,
     PlaceOut,
     PlacePage,
@@ -487,16 +490,23 @@ def get_building(request: HttpRequest, code: str):
 def change_building(request: HttpRequest, code: str, payload: BuildingChangeIn):
     """Name, location, footprint, floors, units; the code and grid stay."""
     building = _one(Building.objects.visible_to(request.user, Right.VIEW), code=code)
-    # A field given as null is left as it is, but for the footprint, which null removes.
-    given = {
-        k: v
-        for k, v in payload.model_dump(include=payload.model_fields_set).items()
-        if v is not None or k == "footprint"
-    }
-    current = {f: getattr(building, f) for f in ("name", "lon", "lat", "floors", "units")}
-    data = services.BuildingIn(**{**current, "footprint": building.footprint, **given})
+    fields = ("name", "lon", "lat", "floors", "units", "footprint")
+    data = services.BuildingIn(**_merged(building, payload, fields, nullable=("footprint",)))
     building = services.update_building(actor=request.user, building=building, data=data)
     return _building_out(building)
+
+
+def _merged(
+    obj: Any, payload: Any, fields: tuple[str, ...], nullable: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The record's current `fields` with those the PATCH body gives. A field given as
+    null is left as it is, unless it is `nullable` (null removes it)."""
+    given = payload.model_dump(include=payload.model_fields_set)
+    current = {f: getattr(obj, f) for f in fields}
+    current.update(
+        {k: v for k, v in given.items() if k in fields and (v is not None or k in nullable)}
+    )
+    return current
 
 
 @router.get("/places", response={200: PlacePage, **ERRORS}, summary="Places")
@@ -518,6 +528,19 @@ def create_place(request: HttpRequest, payload: PlaceIn):
     return Status(201, _fields(place, PLACE_FIELDS))
 
 
+@router.get("/places/{place_id}", response={200: PlaceOut, **ERRORS}, summary="A place")
+def get_place(request: HttpRequest, place_id: int):
+    place = _one(Place.objects.visible_to(request.user, Right.VIEW), pk=place_id)
+    return _fields(place, PLACE_FIELDS)
+
+
+@router.patch("/places/{place_id}", response={200: PlaceOut, **ERRORS}, summary="Correct a place")
+def change_place(request: HttpRequest, place_id: int, payload: PlaceChangeIn):
+    place = _one(Place.objects.visible_to(request.user, Right.VIEW), pk=place_id)
+    data = _merged(place, payload, ("name", "kind", "address", "lon", "lat"), ("lon", "lat"))
+    return _fields(services.update_place(actor=request.user, place=place, **data), PLACE_FIELDS)
+
+
 @router.get("/components", response={200: ComponentPage, **ERRORS}, summary="Components")
 def list_components(request: HttpRequest, filters: Query[ComponentQuery]):  # type: ignore[type-arg]
     return _listed(Component.objects.all(), request, filters, COMPONENT_FIELDS, major=filters.major)
@@ -534,6 +557,23 @@ def create_component(request: HttpRequest, payload: ComponentIn):
         lat=payload.lat,
     )
     return Status(201, _fields(component, COMPONENT_FIELDS))
+
+
+@router.get("/components/{code}", response={200: ComponentOut, **ERRORS}, summary="A component")
+def get_component(request: HttpRequest, code: str):
+    component = _one(Component.objects.visible_to(request.user, Right.VIEW), code=code)
+    return _fields(component, COMPONENT_FIELDS)
+
+
+@router.patch(
+    "/components/{code}", response={200: ComponentOut, **ERRORS}, summary="Correct a component"
+)
+def change_component(request: HttpRequest, code: str, payload: ComponentChangeIn):
+    """Name and location; the component id stays."""
+    component = _one(Component.objects.visible_to(request.user, Right.VIEW), code=code)
+    data = _merged(component, payload, ("name", "lon", "lat"))
+    component = services.update_component(actor=request.user, component=component, **data)
+    return _fields(component, COMPONENT_FIELDS)
 
 
 @router.get("/organisations", response={200: OrganisationPage, **ERRORS}, summary="Organisations")
@@ -556,6 +596,32 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn):
         phone=payload.phone,
     )
     return Status(201, _fields(organisation, ORGANISATION_FIELDS))
+
+
+@router.get(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, **ERRORS},
+    summary="An organisation",
+)
+def get_organisation(request: HttpRequest, organisation_id: int):
+    org = _one(Organisation.objects.visible_to(request.user, Right.VIEW), pk=organisation_id)
+    return _fields(org, ORGANISATION_FIELDS)
+
+
+@router.patch(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, **ERRORS},
+    summary="Correct an organisation",
+)
+def change_organisation(request: HttpRequest, organisation_id: int, payload: OrganisationChangeIn):
+    """The phone is kept unless given ("" removes it); it is shown masked."""
+    org = _one(Organisation.objects.visible_to(request.user, Right.VIEW), pk=organisation_id)
+    fields = ("name", "kind", "credit_code", "address", "contact_name")
+    data = _merged(org, payload, fields)
+    data["credit_code"] = data["credit_code"] or ""
+    phone = payload.phone if "phone" in payload.model_fields_set else None
+    org = services.update_organisation(actor=request.user, organisation=org, phone=phone, **data)
+    return _fields(org, ORGANISATION_FIELDS)
 
 
 # ---------------------------------------------------------------- access log

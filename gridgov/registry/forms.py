@@ -309,15 +309,31 @@ class BuildingForm(GridChoiceForm, BuildingFieldsForm):
     field_order = ["grid"]
 
 
-class PlaceForm(GridChoiceForm):
+class PlaceFieldsForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=100)
     kind = forms.ChoiceField(label=_("kind"), choices=PlaceKind.choices)
     address = forms.CharField(label=_("address"), required=False, max_length=200)
-    lon = forms.FloatField(label=_("longitude"), required=False, min_value=-180, max_value=180)
-    lat = forms.FloatField(label=_("latitude"), required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("longitude"), required=False, min_value=-180, max_value=180,
+                           widget=forms.NumberInput(attrs={"step": "any"}))  # fmt: skip
+    lat = forms.FloatField(label=_("latitude"), required=False, min_value=-90, max_value=90,
+                           widget=forms.NumberInput(attrs={"step": "any"}))  # fmt: skip
 
 
-class ComponentForm(GridChoiceForm):
+class PlaceForm(GridChoiceForm, PlaceFieldsForm):
+    field_order = ["grid"]
+
+
+class ComponentFieldsForm(forms.Form):
+    """What may be corrected of a component: its id stays."""
+
+    name = forms.CharField(label=_("name"), max_length=100)
+    lon = forms.FloatField(label=_("longitude"), min_value=-180, max_value=180,
+                           widget=forms.NumberInput(attrs={"step": "any"}))  # fmt: skip
+    lat = forms.FloatField(label=_("latitude"), min_value=-90, max_value=90,
+                           widget=forms.NumberInput(attrs={"step": "any"}))  # fmt: skip
+
+
+class ComponentForm(GridChoiceForm, ComponentFieldsForm):
     code = forms.CharField(
         label=_("component id"),
         max_length=16,
@@ -325,12 +341,10 @@ class ComponentForm(GridChoiceForm):
         help_text=_("16 digits: county 6, major class 2, minor class 2, serial 6."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    name = forms.CharField(label=_("name"), max_length=100)
-    lon = forms.FloatField(label=_("longitude"), min_value=-180, max_value=180)
-    lat = forms.FloatField(label=_("latitude"), min_value=-90, max_value=90)
+    field_order = ["grid", "code"]
 
 
-class OrganisationForm(GridChoiceForm):
+class OrganisationFieldsForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=150)
     kind = forms.ChoiceField(label=_("kind"), choices=OrganisationKind.choices)
     credit_code = forms.CharField(
@@ -344,6 +358,31 @@ class OrganisationForm(GridChoiceForm):
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
+
+
+class OrganisationForm(GridChoiceForm, OrganisationFieldsForm):
+    field_order = ["grid"]
+
+
+class OrganisationEditForm(OrganisationFieldsForm):
+    """The phone is shown masked: left empty it stays; "remove" clears it."""
+
+    remove_phone = forms.BooleanField(label=_("Remove the phone"), required=False)
+
+    def __init__(self, *args: Any, masked_phone: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if masked_phone:
+            self.fields["phone"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
+                "masked": masked_phone
+            }
+        else:
+            del self.fields["remove_phone"]
+
+    def phone_change(self) -> str | None:
+        """What update_organisation takes: None keeps, "" removes, else the new number."""
+        if self.cleaned_data.get("remove_phone"):
+            return ""
+        return self.cleaned_data["phone"] or None
 
 
 # ---------------------------------------------------------------- tags

@@ -122,8 +122,7 @@ class Resident(TimeStamped):
         db_default=DocumentType.RESIDENT_ID,
     )
     id_number_enc = models.CharField(max_length=120)
-    # Unique by the constraint below, not unique=True: see there.
-    id_number_hash = models.CharField(max_length=40)
+    id_number_hash = models.CharField(max_length=40, unique=True)
     id_masked = models.CharField(_("ID number"), max_length=32, blank=True, db_default="")
     # The last four characters, as the masked form shows them: "search by last digits".
     id_tail = models.CharField(max_length=4, blank=True, db_default="")
@@ -172,17 +171,6 @@ class Resident(TimeStamped):
             models.Index(fields=["phone_tail"], name="resident_phone_tail_idx"),
         ]
         constraints = [
-            # One row per person. A unique index of its own (SQLite would otherwise put it
-            # inside the table definition, where it cannot be dropped), so that loading the
-            # demo district builds it once after the rows instead of row by row (ADR 0009).
-            # The column is never NULL: the condition holds for every row, and both
-            # databases use the index for `id_number_hash = …`.
-            models.UniqueConstraint(
-                fields=["id_number_hash"],
-                condition=Q(id_number_hash__isnull=False),
-                name="resident_id_number_hash_key",
-                violation_error_message=_("This ID number is already registered."),
-            ),
             models.CheckConstraint(
                 condition=~Q(status="active") | Q(household__isnull=False),
                 name="resident_active_has_household",

@@ -323,6 +323,16 @@ class PlaceOut(Schema):
     lat: float | None
 
 
+class PlaceChangeIn(Schema):
+    """Only the fields given change; `lon` and `lat` null (both) remove the location."""
+
+    name: str | None = Field(None, min_length=1, max_length=100)
+    kind: PlaceKind | None = None
+    address: str | None = Field(None, max_length=200)
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+
+
 class PlacePage(Schema):
     count: int = Field(description=COUNTED)
     items: list[PlaceOut]
@@ -355,6 +365,14 @@ class ComponentOut(Schema):
     lat: float
 
 
+class ComponentChangeIn(Schema):
+    """Only the fields given change; the component id stays."""
+
+    name: str | None = Field(None, min_length=1, max_length=100)
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+
+
 class ComponentPage(Schema):
     count: int = Field(description=COUNTED)
     items: list[ComponentOut]
@@ -385,6 +403,17 @@ class OrganisationOut(Schema):
     address: str
     contact_name: str
     phone_masked: str
+
+
+class OrganisationChangeIn(Schema):
+    """Only the fields given change; `phone: ""` removes the phone."""
+
+    name: str | None = Field(None, min_length=1, max_length=150)
+    kind: OrganisationKind | None = None
+    credit_code: str | None = Field(None, max_length=30)
+    address: str | None = Field(None, max_length=200)
+    contact_name: str | None = Field(None, max_length=50)
+    phone: str | None = Field(None, max_length=20)
 
 
 class OrganisationPage(Schema):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -522,6 +523,24 @@ def review_tag(*, actor: Any, tag: Tag, end: dt.date | None = None) -> Tag:
 # ---------------------------------------------------------------- places, components, units
 
 
+def _place_fields(
+    grid: Grid, name: str, kind: str, address: str, lon: float | None, lat: float | None
+) -> dict[str, Any]:
+    """A place's fields as stored, or the first problem."""
+    if not (name or "").strip():
+        raise _invalid("name_required", _("A name is required."), "name")
+    if kind not in PlaceKind.values:
+        raise _invalid("invalid_kind", _("Unknown kind."), "kind")
+    if (lon is None) != (lat is None):
+        missing = "lat" if lat is None else "lon"
+        raise _invalid("half_a_location", _("Give both longitude and latitude, or neither."),
+                       missing)  # fmt: skip
+    if lon is not None and lat is not None:
+        _check_location(grid, lon, lat)
+    return {"name": name.strip()[:100], "kind": kind, "address": (address or "").strip()[:200],
+            "lon": lon, "lat": lat}  # fmt: skip
+
+
 @transaction.atomic
 def register_place(
     *,
@@ -534,17 +553,41 @@ def register_place(
     lat: float | None = None,
 ) -> Place:
     grid = grid_for_registry(actor, grid_code)
-    if not (name or "").strip():
-        raise _invalid("name_required", _("A name is required."), "name")
-    if kind not in PlaceKind.values:
-        raise _invalid("invalid_kind", _("Unknown kind."), "kind")
-    place = Place.objects.create(
-        grid=grid, grid_code=grid.code, name=name.strip()[:100], kind=kind,
-        address=address[:200], lon=lon, lat=lat,
-    )  # fmt: skip
+    fields = _place_fields(grid, name, kind, address, lon, lat)
+    place = Place.objects.create(grid=grid, grid_code=grid.code, **fields)
     audit.record(actor=actor, action="place.create", object_type="place",
                  object_key=str(place.pk), after={"grid": grid.code, "kind": kind})  # fmt: skip
     return place
+
+
+@transaction.atomic
+def update_place(
+    *, actor: Any, place: Place, name: str, kind: str, address: str = "",
+    lon: float | None = None, lat: float | None = None,
+) -> Place:  # fmt: skip
+    """Correct a place; it stays in its grid."""
+    place = Place.objects.select_for_update().select_related("grid").get(pk=place.pk)
+    require(actor, place.grid_code, Right.CHANGE_REGISTRY)
+    fields = _place_fields(place.grid, name, kind, address, lon, lat)
+    return _changed(actor, place, "place", str(place.pk), fields)
+
+
+def _changed(
+    actor: Any, obj: Any, kind: str, key: str, fields: dict[str, Any],
+    shown: Iterable[str] | None = None,
+) -> Any:  # fmt: skip
+    """Save `fields` onto `obj` if any differs, and record before/after of the fields (or of
+    the attributes named in `shown`: a masked phone rather than its ciphertext)."""
+    if all(getattr(obj, k) == v for k, v in fields.items()):
+        return obj
+    names = list(shown) if shown is not None else list(fields)
+    before = {k: getattr(obj, k) for k in names}
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save()
+    audit.record(actor=actor, action=f"{kind}.update", object_type=kind, object_key=key,
+                 before=before, after={k: getattr(obj, k) for k in names})  # fmt: skip
+    return obj
 
 
 @transaction.atomic
@@ -575,6 +618,51 @@ def register_component(
 
 
 @transaction.atomic
+def update_component(
+    *, actor: Any, component: Component, name: str, lon: float, lat: float
+) -> Component:
+    """Correct a component's name or location; its id (county, class, serial) stays: a
+    component registered under the wrong class is registered again under the right one."""
+    component = Component.objects.select_for_update().select_related("grid").get(pk=component.pk)
+    require(actor, component.grid_code, Right.CHANGE_REGISTRY)
+    if not (name or "").strip():
+        raise _invalid("name_required", _("A name is required."), "name")
+    _check_location(component.grid, lon, lat)
+    fields = {"name": name.strip()[:100], "lon": lon, "lat": lat}
+    return _changed(actor, component, "component", component.code, fields)
+
+
+def _organisation_fields(
+    name: str, kind: str, credit_code: str, address: str, contact_name: str,
+    exclude: int | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """An organisation's fields as stored (but the phone), or the first problem."""
+    if not (name or "").strip():
+        raise _invalid("name_required", _("A name is required."), "name")
+    if kind not in OrganisationKind.values:
+        raise _invalid("invalid_kind", _("Unknown kind."), "kind")
+    code = None
+    if (credit_code or "").strip():
+        try:
+            code = uscc.validate(credit_code)
+        except uscc.CreditCodeError as e:
+            raise _invalid("invalid_credit_code", e.message, "credit_code") from None
+        others = Organisation.objects.filter(credit_code=code)
+        if exclude is not None:
+            others = others.exclude(pk=exclude)
+        if others.exists():
+            raise _taken_credit_code()
+    return {"name": name.strip()[:150], "kind": kind, "credit_code": code,
+            "address": (address or "").strip()[:200],
+            "contact_name": (contact_name or "").strip()[:50]}  # fmt: skip
+
+
+def _taken_credit_code() -> ServiceError:
+    return ServiceError("duplicate_credit_code", _("This credit code is registered."),
+                        field="credit_code", status=409)  # fmt: skip
+
+
+@transaction.atomic
 def register_organisation(
     *,
     actor: Any,
@@ -587,33 +675,45 @@ def register_organisation(
     phone: str = "",
 ) -> Organisation:
     grid = grid_for_registry(actor, grid_code)
-    if not (name or "").strip():
-        raise _invalid("name_required", _("A name is required."), "name")
-    if kind not in OrganisationKind.values:
-        raise _invalid("invalid_kind", _("Unknown kind."), "kind")
-    code = None
-    if credit_code.strip():
-        try:
-            code = uscc.validate(credit_code)
-        except uscc.CreditCodeError as e:
-            raise _invalid("invalid_credit_code", e.message, "credit_code") from None
-        if Organisation.objects.filter(credit_code=code).exists():
-            raise ServiceError("duplicate_credit_code", _("This credit code is registered."),
-                               field="credit_code", status=409)  # fmt: skip
+    fields = _organisation_fields(name, kind, credit_code, address, contact_name)
     phone_enc, _hash, phone_masked = phone_fields(phone)
     try:
         with transaction.atomic():
             org = Organisation.objects.create(
-                grid=grid, grid_code=grid.code, name=name.strip()[:150], kind=kind,
-                credit_code=code, address=address[:200], contact_name=contact_name[:50],
-                phone_enc=phone_enc, phone_masked=phone_masked,
+                grid=grid, grid_code=grid.code, phone_enc=phone_enc, phone_masked=phone_masked,
+                **fields,
             )  # fmt: skip
     except IntegrityError:  # registered by another request since the check above
-        raise ServiceError("duplicate_credit_code", _("This credit code is registered."),
-                           field="credit_code", status=409) from None  # fmt: skip
+        raise _taken_credit_code() from None
     audit.record(actor=actor, action="organisation.create", object_type="organisation",
                  object_key=str(org.pk), after={"grid": grid.code, "kind": kind})  # fmt: skip
     return org
+
+
+@transaction.atomic
+def update_organisation(
+    *, actor: Any, organisation: Organisation, name: str, kind: str, credit_code: str = "",
+    address: str = "", contact_name: str = "", phone: str | None = None,
+) -> Organisation:  # fmt: skip
+    """Correct an organisation; it stays in its grid. `phone`: None keeps the stored one
+    (a caller who sees only the mask), "" removes it. History shows the phone masked."""
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    require(actor, org.grid_code, Right.CHANGE_REGISTRY)
+    fields = _organisation_fields(name, kind, credit_code, address, contact_name, exclude=org.pk)
+    shown = [*fields, "phone_masked"]
+    if phone is not None:
+        phone_enc, _hash, phone_masked = phone_fields(phone)
+        # A new ciphertext of the same number is no change (each encryption differs).
+        same = (crypto.decrypt(org.phone_enc) if org.phone_enc else "") == (
+            crypto.decrypt(phone_enc) if phone_enc else ""
+        )
+        if not same:
+            fields.update(phone_enc=phone_enc, phone_masked=phone_masked)
+    try:
+        with transaction.atomic():
+            return _changed(actor, org, "organisation", str(org.pk), fields, shown)  # type: ignore[no-any-return]
+    except IntegrityError:  # the credit code was registered by another request meanwhile
+        raise _taken_credit_code() from None
 
 
 def check_member_counts(grid_code: str = "") -> list[tuple[int, int, int]]:
@@ -669,8 +769,6 @@ class BuildingIn:
 def _checked_building(grid: Grid, data: BuildingIn) -> tuple[str, dict[str, Any] | None]:
     """The building's cleaned name and footprint (stored GeoJSON), or the first problem:
     located inside its grid (within the boundary tolerance), footprint too."""
-    from shapely.geometry import Point
-
     from gridgov.core.lib import geo
 
     name = (data.name or "").strip()
@@ -678,10 +776,6 @@ def _checked_building(grid: Grid, data: BuildingIn) -> tuple[str, dict[str, Any]
         raise _invalid("name_required", _("A name is required."), "name")
     if len(name) > 100:
         raise _invalid("name_too_long", _("A name is at most 100 characters."), "name")
-    if not (-180 <= data.lon <= 180):
-        raise _invalid("invalid_location", _("The location is out of range."), "lon")
-    if not (-90 <= data.lat <= 90):
-        raise _invalid("invalid_location", _("The location is out of range."), "lat")
     if not 1 <= data.floors <= 200:
         raise _invalid("invalid_floors", _("Floors are 1 to 200."), "floors")
     if not 1 <= data.units <= 99:
@@ -692,27 +786,35 @@ def _checked_building(grid: Grid, data: BuildingIn) -> tuple[str, dict[str, Any]
             shape = geo.parse_boundary(data.footprint)
         except geo.GeometryError as e:
             raise _invalid("invalid_footprint", e.message, "footprint") from None
+    _check_location(grid, data.lon, data.lat)
+    if grid.boundary and shape is not None:
+        outside = geo.outside_part(shape, grid.geometry, settings.GRID_BOUNDARY_TOLERANCE_M)
+        if not outside.is_empty and geo.area_m2(outside) > 0:
+            raise _invalid(
+                "outside_grid",
+                _("The footprint reaches outside grid %(code)s.") % {"code": grid.code},
+                "footprint",
+            )
+    return name, geo.to_geojson(shape) if shape is not None else None
+
+
+def _check_location(grid: Grid, lon: float, lat: float) -> None:
+    """A point in range and inside the grid (within the boundary tolerance)."""
+    from shapely.geometry import Point
+
+    from gridgov.core.lib import geo
+
+    if not (-180 <= lon <= 180):
+        raise _invalid("invalid_location", _("The location is out of range."), "lon")
+    if not (-90 <= lat <= 90):
+        raise _invalid("invalid_location", _("The location is out of range."), "lat")
     if grid.boundary:
-        tolerance = geo.metres_to_degrees(settings.GRID_BOUNDARY_TOLERANCE_M, data.lat)
-        if not grid.geometry.buffer(tolerance).contains(Point(data.lon, data.lat)):
+        tolerance = geo.metres_to_degrees(settings.GRID_BOUNDARY_TOLERANCE_M, lat)
+        if not grid.geometry.buffer(tolerance).contains(Point(lon, lat)):
             raise _invalid(
                 "outside_grid", _("The location is outside grid %(code)s.") % {"code": grid.code},
                 "lon",
             )  # fmt: skip
-        if shape is not None:
-            outside = geo.outside_part(shape, grid.geometry, settings.GRID_BOUNDARY_TOLERANCE_M)
-            if not outside.is_empty and geo.area_m2(outside) > 0:
-                raise _invalid(
-                    "outside_grid",
-                    _("The footprint reaches outside grid %(code)s.") % {"code": grid.code},
-                    "footprint",
-                )
-    return name, geo.to_geojson(shape) if shape is not None else None
-
-
-def _building_snapshot(b: Building) -> dict[str, Any]:
-    return {"name": b.name, "lon": b.lon, "lat": b.lat, "floors": b.floors, "units": b.units,
-            "footprint": b.footprint is not None}  # fmt: skip
 
 
 @transaction.atomic
@@ -768,13 +870,6 @@ def update_building(*, actor: Any, building: Building, data: BuildingIn) -> Buil
             field="floors",
             status=409,
         )
-    before = _building_snapshot(building)
-    building.name, building.footprint = name, footprint
-    building.lon, building.lat = data.lon, data.lat
-    building.floors, building.units = data.floors, data.units
-    building.save()
-    after = _building_snapshot(building)
-    if after != before:
-        audit.record(actor=actor, action="building.update", object_type="building",
-                     object_key=building.code, before=before, after=after)  # fmt: skip
-    return building
+    fields = {"name": name, "lon": data.lon, "lat": data.lat, "floors": data.floors,
+              "units": data.units, "footprint": footprint}  # fmt: skip
+    return _changed(actor, building, "building", building.code, fields)  # type: ignore[no-any-return]

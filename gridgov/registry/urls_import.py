@@ -10,4 +10,5 @@ urlpatterns: list = [
     path("<uuid:public_id>/", views.job, name="import_job"),
     path("<uuid:public_id>/errors.xlsx", views.error_file, name="import_errors"),
     path("export/residents.xlsx", views.export_residents, name="export_residents"),
+    path("export/<slug:kind>.xlsx", views.export_list, name="export_list"),
 ]

@@ -12,6 +12,8 @@ number or phone, and those never go into a URL (server logs keep URLs).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -71,6 +73,12 @@ ACTIONS = {
     "household.create": gettext_lazy("Registered"),
     "building.create": gettext_lazy("Registered"),
     "building.update": gettext_lazy("Changed"),
+    "organisation.create": gettext_lazy("Registered"),
+    "organisation.update": gettext_lazy("Changed"),
+    "component.create": gettext_lazy("Registered"),
+    "component.update": gettext_lazy("Changed"),
+    "place.create": gettext_lazy("Registered"),
+    "place.update": gettext_lazy("Changed"),
     "tag.create": gettext_lazy("Tag added"),
     "tag.review": gettext_lazy("Tag reviewed"),
     **{f"resident.{k}": label for k, label in ResidentEventKind.choices},
@@ -511,85 +519,6 @@ def household_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-# ---------------------------------------------------------------- buildings
-
-
-def _building(request: HttpRequest, code: str, right: str | None = None) -> Building:
-    return _one(Building.objects.select_related("grid"), request.user, right, code=code)  # type: ignore[no-any-return]
-
-
-@login_required
-def building_list(request: HttpRequest) -> HttpResponse:
-    return _simple_list(request, Building, "buildings")
-
-
-@login_required
-@GET_POST
-def building_new(request: HttpRequest) -> HttpResponse:
-    def register(*, actor: Any, grid_code: str, **data: Any) -> Building:
-        return services.register_building(
-            actor=actor, grid_code=grid_code, data=services.BuildingIn(**data)
-        )
-
-    return _registration(
-        request,
-        forms.BuildingForm,
-        register,
-        "buildings",
-        _("Register a building"),
-        lambda b: reverse("registry:building_detail", args=[b.code]),
-        "registry/building_form.html",
-    )
-
-
-@login_required
-def building_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """A building: where it is, its households by unit, floor and room, its history."""
-    building = _building(request, code)
-    households = list(
-        building.households.order_by("unit", "floor", "room", "id").only(
-            "public_id", "address", "unit", "floor", "room", "household_type", "member_count"
-        )
-    )
-    ctx = {
-        "section": "buildings",
-        "building": building,
-        "households": households,
-        "members": sum(h.member_count for h in households),
-        "history": _history([("building", building.code)]),
-        "can_change": in_scope(request.user, building.grid_code, Right.CHANGE_REGISTRY),
-    }
-    return _render(request, "registry/building_detail.html", ctx)
-
-
-@login_required
-@GET_POST
-def building_edit(request: HttpRequest, code: str) -> HttpResponse:
-    building = _building(request, code, Right.CHANGE_REGISTRY)
-    status = 200
-    if request.method == "POST":
-        form = forms.BuildingFieldsForm(request.POST)
-        status = 422
-        if form.is_valid():
-            try:
-                services.update_building(
-                    actor=request.user,
-                    building=building,
-                    data=services.BuildingIn(**form.cleaned_data),
-                )
-                return redirect("registry:building_detail", code=building.code)
-            except ServiceError as e:
-                status = _refused(form, e)
-    else:
-        fields = ("name", "floors", "units", "footprint")
-        initial = {f: getattr(building, f) for f in fields}
-        # Six decimals are a tenth of a metre; the map picker writes no more either.
-        initial.update(lon=round(building.lon, 6), lat=round(building.lat, 6))
-        form = forms.BuildingFieldsForm(initial=initial)
-    ctx = {"section": "buildings", "building": building, "form": form}
-    return _render(request, "registry/building_form.html", ctx, status)
-
-
 # ---------------------------------------------------------------- tags
 
 
@@ -659,11 +588,186 @@ def tag_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _household_page(request, household, review_forms={tag.pk: form}, status=status)
 
 
-# ---------------------------------------------------------------- places, components, units
+# ------------------------------------------------- buildings, places, components, organisations
 
 
-def _simple_list(request: HttpRequest, model: Any, section: str) -> HttpResponse:
-    """The list page of `section` (a kind of registry.lists, whose model `model` is)."""
+@dataclass(frozen=True)
+class Record:
+    """How the detail and correction pages show and change one kind of registered thing."""
+
+    model: Any
+    kind: str  # the audit object type
+    lookup: str  # the URL's key: "code" or "pk"
+    edit_form: type[Form]
+    facts: Callable[[Any], list[tuple[str, Any]]]
+    update: Callable[[Any, Any, Form], Any]  # (actor, record, valid form) → record
+    located: bool = True
+    pick: bool = True  # the correction form picks the location on a map
+
+    def key(self, obj: Any) -> str:
+        return str(getattr(obj, self.lookup))
+
+
+def _update_building(actor: Any, b: Building, form: Form) -> Building:
+    data = services.BuildingIn(**form.cleaned_data)
+    return services.update_building(actor=actor, building=b, data=data)
+
+
+def _update_organisation(actor: Any, o: Organisation, form: Form) -> Organisation:
+    d = {k: v for k, v in form.cleaned_data.items() if k not in ("phone", "remove_phone")}
+    phone = form.phone_change()  # type: ignore[attr-defined]
+    return services.update_organisation(actor=actor, organisation=o, phone=phone, **d)
+
+
+RECORDS: dict[str, Record] = {
+    "buildings": Record(
+        Building, "building", "code", forms.BuildingFieldsForm,
+        lambda b: [(_("floors"), b.floors), (_("units"), b.units),
+                   (_("footprint"), _("drawn") if b.footprint else _("not drawn yet"))],
+        _update_building,
+    ),
+    "places": Record(
+        Place, "place", "pk", forms.PlaceFieldsForm,
+        lambda p: [(_("kind"), p.get_kind_display()), (_("address"), p.address)],
+        lambda actor, p, form: services.update_place(actor=actor, place=p, **form.cleaned_data),
+    ),
+    "components": Record(
+        Component, "component", "code", forms.ComponentFieldsForm,
+        lambda c: [(_("major class"), c.get_major_display()), (_("minor class"), c.minor)],
+        lambda actor, c, form: services.update_component(
+            actor=actor, component=c, **form.cleaned_data
+        ),
+    ),
+    "organisations": Record(
+        Organisation, "organisation", "pk", forms.OrganisationEditForm,
+        lambda o: [(_("kind"), o.get_kind_display()),
+                   (_("unified social credit code"), o.credit_code),
+                   (_("address"), o.address), (_("contact"), o.contact_name),
+                   (_("phone"), o.phone_masked)],
+        _update_organisation,
+        located=False,
+        pick=False,
+    ),
+}  # fmt: skip
+
+
+def _record(request: HttpRequest, section: str, key: str, right: str | None = None) -> Any:
+    spec = RECORDS[section]
+    qs = spec.model.objects.select_related("grid")
+    return _one(qs, request.user, right, **{spec.lookup: key})
+
+
+def _record_urls(section: str, obj: Any) -> tuple[str, str]:
+    key = RECORDS[section].key(obj)
+    name = section[:-1]
+    return reverse(f"registry:{name}_detail", args=[key]), reverse(
+        f"registry:{name}_edit", args=[key]
+    )
+
+
+@login_required
+def record_detail(request: HttpRequest, section: str, key: str) -> HttpResponse:
+    """A building, place, component or organisation: its facts, map and history."""
+    spec = RECORDS[section]
+    obj = _record(request, section, key)
+    _detail, edit = _record_urls(section, obj)
+    located = spec.located and obj.lon is not None and obj.lat is not None
+    ctx: dict[str, Any] = {
+        "section": section,
+        "record": obj,
+        "code": getattr(obj, "code", ""),
+        "facts": spec.facts(obj),
+        "located": located,
+        "footprint": getattr(obj, "footprint", None),
+        "history": _history([(spec.kind, spec.key(obj))]),
+        "can_change": in_scope(request.user, obj.grid_code, Right.CHANGE_REGISTRY),
+        "edit_url": edit,
+        "back": reverse(f"registry:{section[:-1]}_list"),
+        "back_label": SECTIONS[section],
+    }
+    template = "registry/record_detail.html"
+    if section == "buildings":
+        households = list(
+            obj.households.order_by("unit", "floor", "room", "id").only(
+                "public_id", "address", "unit", "floor", "room", "household_type", "member_count"
+            )
+        )
+        ctx["households"] = households
+        ctx["members"] = sum(h.member_count for h in households)
+        template = "registry/building_detail.html"
+    return _render(request, template, ctx)
+
+
+def _edit_form(section: str, obj: Any, data: Any = None) -> Form:
+    spec = RECORDS[section]
+    kwargs: dict[str, Any] = {}
+    if section == "organisations":
+        kwargs["masked_phone"] = obj.phone_masked
+    if data is not None:
+        return spec.edit_form(data, **kwargs)
+    initial = {
+        name: getattr(obj, name)
+        for name in spec.edit_form.base_fields
+        if hasattr(obj, name) and name != "phone"
+    }
+    # Six decimals are a tenth of a metre; the map picker writes no more either.
+    for name in ("lon", "lat"):
+        if initial.get(name) is not None:
+            initial[name] = round(initial[name], 6)
+    return spec.edit_form(initial=initial, **kwargs)
+
+
+@login_required
+@GET_POST
+def record_edit(request: HttpRequest, section: str, key: str) -> HttpResponse:
+    """Correct a building, place, component or organisation; it stays in its grid."""
+    spec = RECORDS[section]
+    obj = _record(request, section, key, Right.CHANGE_REGISTRY)
+    detail, _edit = _record_urls(section, obj)
+    status = 200
+    form = _edit_form(section, obj, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                spec.update(request.user, obj, form)
+                return redirect(detail)
+            except ServiceError as e:
+                status = _refused(form, e)
+    ctx = {
+        "section": section,
+        "record": obj,
+        "form": form,
+        "back": detail,
+        "back_label": obj.name,
+        "pick": spec.pick,
+        "title": _("Correct %(name)s") % {"name": obj.name},
+    }
+    return _render(request, "registry/record_form.html", ctx, status)
+
+
+@login_required
+@GET_POST
+def building_new(request: HttpRequest) -> HttpResponse:
+    def register(*, actor: Any, grid_code: str, **data: Any) -> Building:
+        return services.register_building(
+            actor=actor, grid_code=grid_code, data=services.BuildingIn(**data)
+        )
+
+    return _registration(
+        request,
+        forms.BuildingForm,
+        register,
+        "buildings",
+        _("Register a building"),
+        lambda b: _record_urls("buildings", b)[0],
+        "registry/located_register_form.html",
+    )
+
+
+@login_required
+def record_list(request: HttpRequest, section: str) -> HttpResponse:
+    """The list of buildings, places, components or organisations (registry.lists)."""
     form = forms.GridFilterForm(request.GET, grids=_grids(request.user))
     page = None
     if form.is_valid():
@@ -680,21 +784,6 @@ def _simple_list(request: HttpRequest, model: Any, section: str) -> HttpResponse
 
 
 @login_required
-def place_list(request: HttpRequest) -> HttpResponse:
-    return _simple_list(request, Place, "places")
-
-
-@login_required
-def component_list(request: HttpRequest) -> HttpResponse:
-    return _simple_list(request, Component, "components")
-
-
-@login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    return _simple_list(request, Organisation, "organisations")
-
-
-@login_required
 @GET_POST
 def place_new(request: HttpRequest) -> HttpResponse:
     return _registration(
@@ -703,7 +792,8 @@ def place_new(request: HttpRequest) -> HttpResponse:
         services.register_place,
         "places",
         _("Register a place"),
-        lambda _p: reverse("registry:place_list"),
+        lambda p: _record_urls("places", p)[0],
+        "registry/located_register_form.html",
     )
 
 
@@ -716,7 +806,8 @@ def component_new(request: HttpRequest) -> HttpResponse:
         services.register_component,
         "components",
         _("Register a component"),
-        lambda _c: reverse("registry:component_list"),
+        lambda c: _record_urls("components", c)[0],
+        "registry/located_register_form.html",
     )
 
 
@@ -729,7 +820,7 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
         services.register_organisation,
         "organisations",
         _("Register an organisation"),
-        lambda _o: reverse("registry:organisation_list"),
+        lambda o: _record_urls("organisations", o)[0],
     )
 
 

@@ -2,7 +2,8 @@
 
 Thin: the upload becomes an ImportJob (registry.imports) run by the task queue
 (registry.tasks); the job page polls a status fragment (htmx) until it is done. A job is its
-owner's: other people get 404. Exports reuse the resident list's filters.
+owner's: other people get 404. Exports reuse each list's filters (registry.search for
+residents, registry.lists for the others).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from gridgov.core.errors import ServiceError
 from gridgov.core.scope import scope_q
 from gridgov.grids.models import Grid
 
-from . import imports, tasks, xlsx
+from . import imports, lists, tasks, xlsx
 from .models import ImportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,6 +78,15 @@ def _download(data: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _refused(e: ServiceError) -> HttpResponse:
+    """An export's refusal: out of scope 404, no right 403, else the message as text."""
+    if e.status == 404:
+        raise Http404 from None
+    if e.status == 403:
+        raise PermissionDenied from None
+    return HttpResponse(str(e.message), status=e.status, content_type="text/plain; charset=utf-8")
 
 
 @login_required
@@ -163,11 +173,22 @@ def export_residents(request: HttpRequest) -> HttpResponse:
     try:
         data, _rows = imports.export_residents(actor=request.user, params=params, reason=reason)
     except ServiceError as e:
-        if e.status == 404:
-            raise Http404 from None
-        if e.status == 403:
-            raise PermissionDenied from None
-        return HttpResponse(
-            str(e.message), status=e.status, content_type="text/plain; charset=utf-8"
-        )
+        return _refused(e)
     return _download(data, f"居民-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+@require_GET
+def export_list(request: HttpRequest, kind: str) -> HttpResponse:
+    """A registry list (registry.lists: households, buildings, places, components,
+    organisations) as xlsx, filtered by the list's query string.
+
+    GET: these filters (grid, address) hold no personal data, so the list page links here.
+    """
+    if kind not in lists.LISTS:
+        raise Http404
+    try:
+        data, _rows = lists.export(actor=request.user, kind=kind, params=request.GET)
+    except ServiceError as e:
+        return _refused(e)
+    return _download(data, f"{lists.LISTS[kind].title}-{timezone.localdate():%Y%m%d}.xlsx")

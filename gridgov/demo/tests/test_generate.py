@@ -112,6 +112,21 @@ def test_it_gives_residents_valid_unique_id_numbers(district: Any) -> None:
     assert one.id_number_hash == crypto.lookup_hash(crypto.decrypt(one.id_number_enc))
 
 
+def test_it_places_households_in_units_and_floors_their_building_has(district: Any) -> None:
+    urban = 0
+    for h in Household.objects.select_related("building").order_by("id")[:5000]:
+        b = h.building
+        assert b is not None and b.grid_code == h.grid_code
+        if h.floor is None:  # a rural group: no units or floors
+            assert (h.unit, b.units, b.floors) == ("", 1, 1)
+            continue
+        urban += 1
+        assert 1 <= h.floor <= b.floors
+        assert 1 <= int(h.unit.removesuffix("单元")) <= b.units
+        assert h.room.startswith(str(h.floor)) and h.address.endswith(f"{h.unit}{h.room}室")
+    assert urban
+
+
 def test_it_stores_the_masks_tails_and_hashes_the_registry_would_store(district: Any) -> None:
     residents = Resident.objects.order_by("id")[:3000]
     with_phone = 0

@@ -104,7 +104,7 @@ def test_it_registers_a_building_and_opens_it(cast: Any, tower: Building) -> Non
 def test_it_corrects_a_building_and_records_it(cast: Any, tower: Building) -> None:
     client = as_(cast, "worker_a1")
     p = parse(client.get(f"/registry/buildings/{tower.code}/edit/"))
-    assert p.root.one("h1").text.startswith("修正楼栋")
+    assert p.root.one("h1").text == "修正：3号楼"
     r = client.post(f"/registry/buildings/{tower.code}/edit/", form(floors="7", name="3号楼A"))
     assert (r.status_code, r.url) == (302, f"/registry/buildings/{tower.code}/")
     assert Building.objects.get(pk=tower.pk).floors == 7

@@ -124,14 +124,14 @@ def test_it_registers_and_lists_places_components_and_organisations(cast: Any) -
 
     client = as_(cast, "worker_a1")
     r = client.post("/registry/places/new/", {"grid": A1, "name": "便民超市", "kind": "shop"})
-    assert r["Location"] == "/registry/places/"
+    assert r["Location"] == f"/registry/places/{Place.objects.get().pk}/"
     component = {"grid": A1, "code": "6404020101000001", "name": "井盖", "lon": "106.05",
                  "lat": "36.1"}  # fmt: skip
     r = client.post("/registry/components/new/", component)
-    assert r["Location"] == "/registry/components/"
+    assert r["Location"] == "/registry/components/6404020101000001/"
     r = client.post("/registry/organisations/new/", {"grid": A1, "name": "甲公司",
                     "kind": "enterprise", "phone": "13800001111"})  # fmt: skip
-    assert r["Location"] == "/registry/organisations/"
+    assert r["Location"] == f"/registry/organisations/{Organisation.objects.get().pk}/"
     assert Place.objects.get().kind == "shop"
     assert (Component.objects.get().major, Component.objects.get().minor) == ("01", "01")
     assert Organisation.objects.get().phone_masked == "138****1111"

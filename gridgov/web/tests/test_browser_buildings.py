@@ -32,8 +32,8 @@ def test_it_registers_a_building_at_the_point_clicked_on_the_map(
 ) -> None:
     page = open_page(viewport=viewport, user=committed_cast.worker_a1)
     page.goto(live_server.url + "/registry/buildings/new/")
-    page.wait_for_selector("#building-map[data-ready]")
-    picker = page.locator("#building-map")
+    page.wait_for_selector("#point-map[data-ready]")
+    picker = page.locator("#point-map")
     picker.scroll_into_view_if_needed()
     box = picker.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -48,6 +48,6 @@ def test_it_registers_a_building_at_the_point_clicked_on_the_map(
     building = Building.objects.get(name="5号楼")
     assert landed == f"/registry/buildings/{building.code}/"
     assert (round(building.lon, 6), round(building.lat, 6), building.floors) == (lon, lat, 11)
-    page.wait_for_selector("#building-map[data-ready]")
-    assert page.locator("#building-map svg path.leaflet-interactive").count() >= 2
+    page.wait_for_selector("#point-map[data-ready]")
+    assert page.locator("#point-map svg path.leaflet-interactive").count() >= 2
     base.shoot(page, f"building-{'phone' if viewport == base.PHONE else 'desktop'}")

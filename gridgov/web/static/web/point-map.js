@@ -1,16 +1,17 @@
-// The map of a building page or form: the grid's outline, the building's point and
-// footprint. With data-pick, a click puts the location into the form's longitude and
-// latitude fields and the marker follows what is typed there; choosing another grid in
-// the form shows that grid. The fields stay the way to enter a location by keyboard.
+// The map of a located record (building, place, component) or of its form: the grid's
+// outline, the record's point and a building's footprint. With data-pick, a click puts the
+// location into the form's longitude and latitude fields and the marker follows what is
+// typed there; choosing another grid in the form shows that grid. The fields stay the way
+// to enter a location by keyboard.
 (function () {
   "use strict";
-  var el = document.getElementById("building-map");
+  var el = document.getElementById("point-map");
   if (!el || !window.L) return;
   var form = el.closest("form");
   var lonInput = form && form.querySelector("input[name=lon]");
   var latInput = form && form.querySelector("input[name=lat]");
   var gridSelect = form && form.querySelector("select[name=grid]");
-  var footprintEl = document.getElementById("building-footprint");
+  var footprintEl = document.getElementById("point-footprint");
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: false, keyboard: false });
   var outline = null;
   var marker = null;

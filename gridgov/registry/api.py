@@ -440,6 +440,13 @@ ORGANISATION_FIELDS = (
 )  # fmt: skip
 
 
+def _registration(payload: Any) -> dict[str, Any]:
+    """A registration body as the services.register_… keywords: `grid` is `grid_code`."""
+    fields = payload.model_dump()
+    fields["grid_code"] = fields.pop("grid")
+    return fields  # type: ignore[no-any-return]
+
+
 def _fields(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return {"id": obj.pk, **{f: getattr(obj, f) for f in fields}}
 
@@ -463,9 +470,10 @@ def list_buildings(request: HttpRequest, filters: Query[NamedQuery]):  # type: i
 
 @router.post("/buildings", response={201: BuildingOut, **ERRORS}, summary="Register a building")
 def create_building(request: HttpRequest, payload: BuildingIn):
-    data = payload.model_dump(exclude={"grid"})
+    fields = _registration(payload)
+    grid_code = fields.pop("grid_code")
     building = services.register_building(
-        actor=request.user, grid_code=payload.grid, data=services.BuildingIn(**data)
+        actor=request.user, grid_code=grid_code, data=services.BuildingIn(**fields)
     )
     return Status(201, _fields(building, BUILDING_FIELDS))
 
@@ -516,15 +524,7 @@ def list_places(request: HttpRequest, filters: Query[PlaceQuery]):  # type: igno
 
 @router.post("/places", response={201: PlaceOut, **ERRORS}, summary="Register a place")
 def create_place(request: HttpRequest, payload: PlaceIn):
-    place = services.register_place(
-        actor=request.user,
-        grid_code=payload.grid,
-        name=payload.name,
-        kind=payload.kind,
-        address=payload.address,
-        lon=payload.lon,
-        lat=payload.lat,
-    )
+    place = services.register_place(actor=request.user, **_registration(payload))
     return Status(201, _fields(place, PLACE_FIELDS))
 
 
@@ -548,14 +548,7 @@ def list_components(request: HttpRequest, filters: Query[ComponentQuery]):  # ty
 
 @router.post("/components", response={201: ComponentOut, **ERRORS}, summary="Register")
 def create_component(request: HttpRequest, payload: ComponentIn):
-    component = services.register_component(
-        actor=request.user,
-        grid_code=payload.grid,
-        code=payload.code,
-        name=payload.name,
-        lon=payload.lon,
-        lat=payload.lat,
-    )
+    component = services.register_component(actor=request.user, **_registration(payload))
     return Status(201, _fields(component, COMPONENT_FIELDS))
 
 
@@ -585,16 +578,7 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationQuery]):
 
 @router.post("/organisations", response={201: OrganisationOut, **ERRORS}, summary="Register")
 def create_organisation(request: HttpRequest, payload: OrganisationIn):
-    organisation = services.register_organisation(
-        actor=request.user,
-        grid_code=payload.grid,
-        name=payload.name,
-        kind=payload.kind,
-        credit_code=payload.credit_code,
-        address=payload.address,
-        contact_name=payload.contact_name,
-        phone=payload.phone,
-    )
+    organisation = services.register_organisation(actor=request.user, **_registration(payload))
     return Status(201, _fields(organisation, ORGANISATION_FIELDS))
 
 

@@ -6,9 +6,12 @@ app_name = "registry"
 
 
 def record(section: str, name: str, key: str) -> list:
-    """The detail and correction pages of a building, place, component or organisation."""
+    """The list, registration, detail and correction pages of buildings, places, components
+    or organisations ("new/" before the detail: a building's or component's key is text)."""
     args = {"section": section}
     return [
+        path(f"{section}/", views.record_list, args, name=f"{name}_list"),
+        path(f"{section}/new/", views.record_new, args, name=f"{name}_new"),
         path(f"{section}/<{key}:key>/", views.record_detail, args, name=f"{name}_detail"),
         path(f"{section}/<{key}:key>/edit/", views.record_edit, args, name=f"{name}_edit"),
     ]
@@ -30,20 +33,6 @@ urlpatterns: list = [
     path("households/<uuid:public_id>/tags/", views.household_tag, name="household_tag"),
     path("tags/fields/", views.tag_fields, name="tag_fields"),
     path("tags/<int:pk>/review/", views.tag_review, name="tag_review"),
-    path("buildings/", views.record_list, {"section": "buildings"}, name="building_list"),
-    path("buildings/new/", views.building_new, name="building_new"),
-    path("places/", views.record_list, {"section": "places"}, name="place_list"),
-    path("places/new/", views.place_new, name="place_new"),
-    path("components/", views.record_list, {"section": "components"}, name="component_list"),
-    path("components/new/", views.component_new, name="component_new"),
-    path(
-        "organisations/",
-        views.record_list,
-        {"section": "organisations"},
-        name="organisation_list",
-    ),
-    path("organisations/new/", views.organisation_new, name="organisation_new"),
-    # After the lists and "new/": a component's or building's key is any text.
     *record("buildings", "building", "str"),
     *record("places", "place", "int"),
     *record("components", "component", "str"),

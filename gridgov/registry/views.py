@@ -593,19 +593,27 @@ def tag_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @dataclass(frozen=True)
 class Record:
-    """How the detail and correction pages show and change one kind of registered thing."""
+    """How the pages register, show and correct one kind of registered thing."""
 
     model: Any
     kind: str  # the audit object type
     lookup: str  # the URL's key: "code" or "pk"
+    new_title: Any
+    new_form: type[forms.GridChoiceForm]
+    register: Callable[..., Any]  # services.register_…(actor=, grid_code=, **form data)
     edit_form: type[Form]
-    facts: Callable[[Any], list[tuple[str, Any]]]
     update: Callable[[Any, Any, Form], Any]  # (actor, record, valid form) → record
-    located: bool = True
-    pick: bool = True  # the correction form picks the location on a map
+    facts: Callable[[Any], list[tuple[str, Any]]]
+    located: bool = True  # has a location: the forms pick it on a map, the page shows it
 
     def key(self, obj: Any) -> str:
         return str(getattr(obj, self.lookup))
+
+
+def _register_building(*, actor: Any, grid_code: str, **data: Any) -> Building:
+    return services.register_building(
+        actor=actor, grid_code=grid_code, data=services.BuildingIn(**data)
+    )
 
 
 def _update_building(actor: Any, b: Building, form: Form) -> Building:
@@ -621,34 +629,59 @@ def _update_organisation(actor: Any, o: Organisation, form: Form) -> Organisatio
 
 RECORDS: dict[str, Record] = {
     "buildings": Record(
-        Building, "building", "code", forms.BuildingFieldsForm,
-        lambda b: [(_("floors"), b.floors), (_("units"), b.units),
-                   (_("footprint"), _("drawn") if b.footprint else _("not drawn yet"))],
-        _update_building,
+        model=Building, kind="building", lookup="code",
+        new_title=gettext_lazy("Register a building"), new_form=forms.BuildingForm,
+        register=_register_building,
+        edit_form=forms.BuildingFieldsForm, update=_update_building,
+        facts=lambda b: [(_("floors"), b.floors), (_("units"), b.units),
+                         (_("footprint"), _("drawn") if b.footprint else _("not drawn yet"))],
     ),
     "places": Record(
-        Place, "place", "pk", forms.PlaceFieldsForm,
-        lambda p: [(_("kind"), p.get_kind_display()), (_("address"), p.address)],
-        lambda actor, p, form: services.update_place(actor=actor, place=p, **form.cleaned_data),
+        model=Place, kind="place", lookup="pk",
+        new_title=gettext_lazy("Register a place"), new_form=forms.PlaceForm,
+        register=services.register_place,
+        edit_form=forms.PlaceFieldsForm,
+        update=lambda actor, p, form: services.update_place(actor=actor, place=p,
+                                                            **form.cleaned_data),
+        facts=lambda p: [(_("kind"), p.get_kind_display()), (_("address"), p.address)],
     ),
     "components": Record(
-        Component, "component", "code", forms.ComponentFieldsForm,
-        lambda c: [(_("major class"), c.get_major_display()), (_("minor class"), c.minor)],
-        lambda actor, c, form: services.update_component(
-            actor=actor, component=c, **form.cleaned_data
-        ),
+        model=Component, kind="component", lookup="code",
+        new_title=gettext_lazy("Register a component"), new_form=forms.ComponentForm,
+        register=services.register_component,
+        edit_form=forms.ComponentFieldsForm,
+        update=lambda actor, c, form: services.update_component(actor=actor, component=c,
+                                                                **form.cleaned_data),
+        facts=lambda c: [(_("major class"), c.get_major_display()), (_("minor class"), c.minor)],
     ),
     "organisations": Record(
-        Organisation, "organisation", "pk", forms.OrganisationEditForm,
-        lambda o: [(_("kind"), o.get_kind_display()),
-                   (_("unified social credit code"), o.credit_code),
-                   (_("address"), o.address), (_("contact"), o.contact_name),
-                   (_("phone"), o.phone_masked)],
-        _update_organisation,
+        model=Organisation, kind="organisation", lookup="pk",
+        new_title=gettext_lazy("Register an organisation"), new_form=forms.OrganisationForm,
+        register=services.register_organisation,
+        edit_form=forms.OrganisationEditForm, update=_update_organisation,
+        facts=lambda o: [(_("kind"), o.get_kind_display()),
+                         (_("unified social credit code"), o.credit_code),
+                         (_("address"), o.address), (_("contact"), o.contact_name),
+                         (_("phone"), o.phone_masked)],
         located=False,
-        pick=False,
     ),
 }  # fmt: skip
+
+
+@login_required
+@GET_POST
+def record_new(request: HttpRequest, section: str) -> HttpResponse:
+    """Register a building, place, component or organisation in a grid."""
+    spec = RECORDS[section]
+    return _registration(
+        request,
+        spec.new_form,
+        spec.register,
+        section,
+        spec.new_title,
+        lambda obj: _record_urls(section, obj)[0],
+        "registry/located_register_form.html" if spec.located else "registry/register_form.html",
+    )
 
 
 def _record(request: HttpRequest, section: str, key: str, right: str | None = None) -> Any:
@@ -740,29 +773,10 @@ def record_edit(request: HttpRequest, section: str, key: str) -> HttpResponse:
         "form": form,
         "back": detail,
         "back_label": obj.name,
-        "pick": spec.pick,
+        "pick": spec.located,
         "title": _("Correct %(name)s") % {"name": obj.name},
     }
     return _render(request, "registry/record_form.html", ctx, status)
-
-
-@login_required
-@GET_POST
-def building_new(request: HttpRequest) -> HttpResponse:
-    def register(*, actor: Any, grid_code: str, **data: Any) -> Building:
-        return services.register_building(
-            actor=actor, grid_code=grid_code, data=services.BuildingIn(**data)
-        )
-
-    return _registration(
-        request,
-        forms.BuildingForm,
-        register,
-        "buildings",
-        _("Register a building"),
-        lambda b: _record_urls("buildings", b)[0],
-        "registry/located_register_form.html",
-    )
 
 
 @login_required
@@ -781,47 +795,6 @@ def record_list(request: HttpRequest, section: str) -> HttpResponse:
         "can_register": _holds(request.user, Right.CHANGE_REGISTRY),
     }
     return _render(request, f"registry/{section[:-1]}_list.html", ctx)
-
-
-@login_required
-@GET_POST
-def place_new(request: HttpRequest) -> HttpResponse:
-    return _registration(
-        request,
-        forms.PlaceForm,
-        services.register_place,
-        "places",
-        _("Register a place"),
-        lambda p: _record_urls("places", p)[0],
-        "registry/located_register_form.html",
-    )
-
-
-@login_required
-@GET_POST
-def component_new(request: HttpRequest) -> HttpResponse:
-    return _registration(
-        request,
-        forms.ComponentForm,
-        services.register_component,
-        "components",
-        _("Register a component"),
-        lambda c: _record_urls("components", c)[0],
-        "registry/located_register_form.html",
-    )
-
-
-@login_required
-@GET_POST
-def organisation_new(request: HttpRequest) -> HttpResponse:
-    return _registration(
-        request,
-        forms.OrganisationForm,
-        services.register_organisation,
-        "organisations",
-        _("Register an organisation"),
-        lambda o: _record_urls("organisations", o)[0],
-    )
 
 
 # ---------------------------------------------------------------- access log

@@ -596,4 +596,5 @@ ZH_HANS = {
     "Remove the phone": "删除电话",
     "Now %(masked)s. Leave empty to keep it.": "现为 %(masked)s，留空则保持不变。",
     "More than %(max)s rows match; narrow the filters.": "符合条件的记录超过 %(max)s 条，请缩小筛选范围。",
+    "The building has floors 1 to %(floors)s.": "该楼栋只有第 1 至 %(floors)s 层。",
 }

@@ -494,6 +494,9 @@ def _write_households(
                 Problem(r.row, "building", _("No building with this code in the grid."))
             )
             continue
+        if building is not None and r.floor is not None and not 1 <= r.floor <= building.floors:
+            problems.append(Problem(r.row, "floor", services.floor_problem(building.floors)))
+            continue
         matches = existing.get(r.key, [])
         if len(matches) > 1:
             problems.append(Problem(r.row, "address", _(

@@ -181,6 +181,8 @@ def register_household(
             raise _invalid(
                 "invalid_building", _("No building with this code in the grid."), "building"
             )
+    if building is not None and floor is not None and not 1 <= floor <= building.floors:
+        raise _invalid("floor_outside_building", floor_problem(building.floors), "floor")
     household = Household.objects.create(
         grid=grid, grid_code=grid.code, building=building, address=address[:200],
         unit=unit[:10], floor=floor, room=room[:20], household_type=household_type,
@@ -190,6 +192,11 @@ def register_household(
         object_key=str(household.public_id), after={"grid": grid.code, "type": household_type},
     )  # fmt: skip
     return household
+
+
+def floor_problem(floors: int) -> str:
+    """Why a household's floor is refused: its building has floors 1 to `floors`."""
+    return _("The building has floors 1 to %(floors)s.") % {"floors": floors}
 
 
 # ---------------------------------------------------------------- residents
@@ -524,8 +531,9 @@ def review_tag(*, actor: Any, tag: Tag, end: dt.date | None = None) -> Tag:
 
 
 def _place_fields(
-    grid: Grid, name: str, kind: str, address: str, lon: float | None, lat: float | None
-) -> dict[str, Any]:
+    grid: Grid, name: str, kind: str, address: str, lon: float | None, lat: float | None,
+    was: Place | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """A place's fields as stored, or the first problem."""
     if not (name or "").strip():
         raise _invalid("name_required", _("A name is required."), "name")
@@ -535,7 +543,7 @@ def _place_fields(
         missing = "lat" if lat is None else "lon"
         raise _invalid("half_a_location", _("Give both longitude and latitude, or neither."),
                        missing)  # fmt: skip
-    if lon is not None and lat is not None:
+    if lon is not None and lat is not None and (was is None or _moved(was, lon, lat)):
         _check_location(grid, lon, lat)
     return {"name": name.strip()[:100], "kind": kind, "address": (address or "").strip()[:200],
             "lon": lon, "lat": lat}  # fmt: skip
@@ -568,26 +576,52 @@ def update_place(
     """Correct a place; it stays in its grid."""
     place = Place.objects.select_for_update().select_related("grid").get(pk=place.pk)
     require(actor, place.grid_code, Right.CHANGE_REGISTRY)
-    fields = _place_fields(place.grid, name, kind, address, lon, lat)
+    fields = _place_fields(place.grid, name, kind, address, lon, lat, was=place)
     return _changed(actor, place, "place", str(place.pk), fields)
+
+
+def _moved(was: Any, lon: float | None, lat: float | None) -> bool:
+    """Whether a record's location would change: not when a form sends back the stored one
+    rounded (to 6 decimals, a tenth of a metre). An unchanged location is not checked
+    again, so a grid redrawn since does not keep its records from being corrected."""
+    return _differs(was.lon, lon) or _differs(was.lat, lat)
+
+
+def _differs(old: Any, new: Any) -> bool:
+    if isinstance(old, float) and isinstance(new, float):
+        return abs(old - new) > 1e-6
+    return bool(old != new)
 
 
 def _changed(
     actor: Any, obj: Any, kind: str, key: str, fields: dict[str, Any],
     shown: Iterable[str] | None = None,
 ) -> Any:  # fmt: skip
-    """Save `fields` onto `obj` if any differs, and record before/after of the fields (or of
-    the attributes named in `shown`: a masked phone rather than its ciphertext)."""
-    if all(getattr(obj, k) == v for k, v in fields.items()):
+    """Save the `fields` that differ onto `obj` (a coordinate within 1e-6 of the stored one
+    keeps the stored one), and record before/after of them (or of the attributes named in
+    `shown`: a masked phone rather than its ciphertext)."""
+    changed = {k: v for k, v in fields.items() if _differs(getattr(obj, k), v)}
+    if not changed:
         return obj
     names = list(shown) if shown is not None else list(fields)
     before = {k: getattr(obj, k) for k in names}
-    for name, value in fields.items():
+    for name, value in changed.items():
         setattr(obj, name, value)
-    obj.save()
+    obj.save(update_fields=[*changed, "updated_at"])
     audit.record(actor=actor, action=f"{kind}.update", object_type=kind, object_key=key,
                  before=before, after={k: getattr(obj, k) for k in names})  # fmt: skip
     return obj
+
+
+def _component_fields(
+    grid: Grid, name: str, lon: float, lat: float, was: Component | None = None
+) -> dict[str, Any]:
+    """A component's name and location as stored, or the first problem."""
+    if not (name or "").strip():
+        raise _invalid("name_required", _("A name is required."), "name")
+    if was is None or _moved(was, lon, lat):
+        _check_location(grid, lon, lat)
+    return {"name": name.strip()[:100], "lon": lon, "lat": lat}
 
 
 @transaction.atomic
@@ -595,6 +629,7 @@ def register_component(
     *, actor: Any, grid_code: str, code: str, name: str, lon: float, lat: float
 ) -> Component:
     grid = grid_for_registry(actor, grid_code)
+    fields = _component_fields(grid, name, lon, lat)
     code = (code or "").strip()
     try:
         _county, major, minor, _serial = componentlib.validate(code, county=grid.code[:6])
@@ -606,9 +641,8 @@ def register_component(
     try:
         with transaction.atomic():
             component = Component.objects.create(
-                grid=grid, grid_code=grid.code, code=code, major=major, minor=minor,
-                name=(name or "").strip()[:100], lon=lon, lat=lat,
-            )  # fmt: skip
+                grid=grid, grid_code=grid.code, code=code, major=major, minor=minor, **fields
+            )
     except IntegrityError:  # registered by another request since the check above
         raise ServiceError("duplicate_code", _("This component id is taken."), field="code",
                            status=409) from None  # fmt: skip
@@ -625,11 +659,8 @@ def update_component(
     component registered under the wrong class is registered again under the right one."""
     component = Component.objects.select_for_update().select_related("grid").get(pk=component.pk)
     require(actor, component.grid_code, Right.CHANGE_REGISTRY)
-    if not (name or "").strip():
-        raise _invalid("name_required", _("A name is required."), "name")
-    _check_location(component.grid, lon, lat)
-    fields = {"name": name.strip()[:100], "lon": lon, "lat": lat}
-    return _changed(actor, component, "component", component.code, fields)
+    fields = _component_fields(component.grid, name, lon, lat, was=component)
+    return _changed(actor, component, "component", component.code, fields)  # type: ignore[no-any-return]
 
 
 def _organisation_fields(
@@ -704,9 +735,12 @@ def update_organisation(
     if phone is not None:
         phone_enc, _hash, phone_masked = phone_fields(phone)
         # A new ciphertext of the same number is no change (each encryption differs).
-        same = (crypto.decrypt(org.phone_enc) if org.phone_enc else "") == (
-            crypto.decrypt(phone_enc) if phone_enc else ""
-        )
+        try:
+            same = (crypto.decrypt(org.phone_enc) if org.phone_enc else "") == (
+                crypto.decrypt(phone_enc) if phone_enc else ""
+            )
+        except crypto.DecryptionError:  # the stored one is unreadable: replace it
+            same = False
         if not same:
             fields.update(phone_enc=phone_enc, phone_masked=phone_masked)
     try:
@@ -766,7 +800,9 @@ class BuildingIn:
     footprint: Any = None  # a GeoJSON Polygon (dict or text), or None
 
 
-def _checked_building(grid: Grid, data: BuildingIn) -> tuple[str, dict[str, Any] | None]:
+def _checked_building(
+    grid: Grid, data: BuildingIn, was: Building | None = None
+) -> tuple[str, dict[str, Any] | None]:
     """The building's cleaned name and footprint (stored GeoJSON), or the first problem:
     located inside its grid (within the boundary tolerance), footprint too."""
     from gridgov.core.lib import geo
@@ -786,8 +822,10 @@ def _checked_building(grid: Grid, data: BuildingIn) -> tuple[str, dict[str, Any]
             shape = geo.parse_boundary(data.footprint)
         except geo.GeometryError as e:
             raise _invalid("invalid_footprint", e.message, "footprint") from None
-    _check_location(grid, data.lon, data.lat)
-    if grid.boundary and shape is not None:
+    if was is None or _moved(was, data.lon, data.lat):
+        _check_location(grid, data.lon, data.lat)
+    footprint = geo.to_geojson(shape) if shape is not None else None
+    if grid.boundary and shape is not None and (was is None or footprint != was.footprint):
         outside = geo.outside_part(shape, grid.geometry, settings.GRID_BOUNDARY_TOLERANCE_M)
         if not outside.is_empty and geo.area_m2(outside) > 0:
             raise _invalid(
@@ -795,7 +833,7 @@ def _checked_building(grid: Grid, data: BuildingIn) -> tuple[str, dict[str, Any]
                 _("The footprint reaches outside grid %(code)s.") % {"code": grid.code},
                 "footprint",
             )
-    return name, geo.to_geojson(shape) if shape is not None else None
+    return name, footprint
 
 
 def _check_location(grid: Grid, lon: float, lat: float) -> None:
@@ -855,14 +893,14 @@ def update_building(*, actor: Any, building: Building, data: BuildingIn) -> Buil
     shrinking (their floor is corrected first)."""
     building = Building.objects.select_for_update().select_related("grid").get(pk=building.pk)
     require(actor, building.grid_code, Right.CHANGE_REGISTRY)
-    name, footprint = _checked_building(building.grid, data)
+    name, footprint = _checked_building(building.grid, data, was=building)
     highest = (
         building.households.filter(floor__isnull=False)
         .order_by("-floor")
         .values_list("floor", flat=True)
         .first()
     )
-    if highest is not None and highest > data.floors:
+    if data.floors < building.floors and highest is not None and highest > data.floors:
         raise ServiceError(
             "households_above",
             _("A household lives on floor %(floor)s; correct it before lowering the floors.")

@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gridgov.core.errors import ServiceError
 from gridgov.core.scope import scope_q
@@ -151,12 +151,14 @@ def template_file(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_POST
 def export_residents(request: HttpRequest) -> HttpResponse:
-    """The resident list as xlsx, filtered by the list's query string; masked.
+    """The resident list as xlsx, filtered as the list is; masked.
 
-    A POST with a `reason` (kept out of the URL and so out of server logs) unmasks, for
-    those who hold personal.reveal; each unmasked row writes an AccessLog.
+    POST only: an export is recorded in the audit trail, which a link or an image on
+    another site must not do in someone's name (CSRF). A `reason` (kept out of the URL and
+    so out of server logs) unmasks, for those who hold personal.reveal; each unmasked row
+    writes an AccessLog.
     """
     if not Grid.objects.filter(scope_q(request.user, "code")).exists():
         raise PermissionDenied
@@ -178,17 +180,15 @@ def export_residents(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def export_list(request: HttpRequest, kind: str) -> HttpResponse:
     """A registry list (registry.lists: households, buildings, places, components,
-    organisations) as xlsx, filtered by the list's query string.
-
-    GET: these filters (grid, address) hold no personal data, so the list page links here.
-    """
+    organisations) as xlsx, filtered as the list page is (the filters come in the POST
+    body; POST for the same reason as export_residents)."""
     if kind not in lists.LISTS:
         raise Http404
     try:
-        data, _rows = lists.export(actor=request.user, kind=kind, params=request.GET)
+        data, _rows = lists.export(actor=request.user, kind=kind, params=request.POST)
     except ServiceError as e:
         return _refused(e)
     return _download(data, f"{lists.LISTS[kind].title}-{timezone.localdate():%Y%m%d}.xlsx")

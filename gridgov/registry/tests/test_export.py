@@ -56,15 +56,16 @@ def rows(response: Any) -> list[list[Any]]:
 
 def test_it_refuses_anonymous_no_right_and_out_of_scope(cast: Any, people: Any) -> None:
     audits = AuditEntry.objects.count()
-    assert client().get(URL)["Location"].startswith("/login/")
-    assert client(cast.nobody).get(URL).status_code == 403
-    assert client(cast.worker_b1).get(URL, {"grid": A1}).status_code == 404
-    assert client(cast.worker_a1).get(URL, {"tag": "nonsense"}).status_code == 422
+    assert client().post(URL)["Location"].startswith("/login/")
+    assert client(cast.nobody).post(URL).status_code == 403
+    assert client(cast.worker_b1).post(URL, {"grid": A1}).status_code == 404
+    assert client(cast.worker_a1).post(URL, {"tag": "nonsense"}).status_code == 422
+    assert client(cast.worker_a1).get(URL).status_code == 405  # an export is never a link
     assert AuditEntry.objects.count() == audits  # nothing exported, nothing recorded
 
 
 def test_it_exports_the_visible_filtered_residents_masked(cast: Any, people: Any) -> None:
-    got = rows(client(cast.worker_a1).get(URL))
+    got = rows(client(cast.worker_a1).post(URL))
     assert got[0][:9] == ["网格编码", "地址", "单元", "房号", "户类型", "姓名", "与户主关系",
                           "证件类型", "证件号码"]  # fmt: skip
     assert got[0][-1] == "状态"
@@ -78,7 +79,7 @@ def test_it_exports_the_visible_filtered_residents_masked(cast: Any, people: Any
     assert (entry.actor, entry.after["rows"], entry.after["unmasked"]) == (cast.worker_a1, 2, 0)
     assert AccessLog.objects.count() == 0
 
-    head = rows(client(cast.head_a).get(URL, {"q": "ls"}))
+    head = rows(client(cast.head_a).post(URL, {"q": "ls"}))
     assert [r[5] for r in head[1:]] == ["李四"]  # the list's search: pinyin initials
 
 

@@ -62,10 +62,11 @@ def build_lists(c: SimpleNamespace) -> SimpleNamespace:
         )
     for grid, name in ((A1, FORMULA), (A1, "便民超市"), (A2, "甲2场所"), (B1, "乙场所")):
         services.register_place(actor=c.admin, grid_code=grid, name=name, kind="shop")
-    for grid, code, name in ((A1, "6404020101000001", "井盖"), (A2, "6404020201000002", "路灯"),
-                             (B1, "6404020301000003", "垃圾箱")):  # fmt: skip
+    for grid, code, name, lon in ((A1, "6404020101000001", "井盖", 106.05),
+                                  (A2, "6404020201000002", "路灯", 106.15),
+                                  (B1, "6404020301000003", "垃圾箱", 106.3)):  # fmt: skip
         services.register_component(
-            actor=c.admin, grid_code=grid, code=code, name=name, lon=106.05, lat=36.1
+            actor=c.admin, grid_code=grid, code=code, name=name, lon=lon, lat=36.1
         )
     for grid, name, phone in ((A1, "甲公司", "13800001111"), (A2, "甲2公司", ""),
                               (B1, "乙公司", "13900002222")):  # fmt: skip
@@ -117,18 +118,20 @@ def on_pages(client: Any, kind: str, params: dict[str, str]) -> list[str]:
 def test_it_refuses_anonymous_no_right_and_out_of_scope(cast: Any, reg: Any, kind: str) -> None:
     url = URL.format(kind)
     audits = AuditEntry.objects.count()
-    assert as_(cast, None).get(url)["Location"].startswith("/login/")
-    assert as_(cast, "nobody").get(url).status_code == 403
-    assert as_(cast, "worker_b1").get(url, {"grid": A1}).status_code == 404
+    assert as_(cast, None).post(url)["Location"].startswith("/login/")
+    assert as_(cast, "nobody").post(url).status_code == 403
+    assert as_(cast, "worker_b1").post(url, {"grid": A1}).status_code == 404
     # Above their grid is out of scope too, as is a code that is no grid.
-    assert as_(cast, "worker_a1").get(url, {"grid": "640402001001"}).status_code == 404
-    assert as_(cast, "worker_a1").get(url, {"grid": "x"}).status_code == 404
+    assert as_(cast, "worker_a1").post(url, {"grid": "640402001001"}).status_code == 404
+    assert as_(cast, "worker_a1").post(url, {"grid": "x"}).status_code == 404
+    # A link or an image elsewhere cannot export (and be recorded) in someone's name.
+    assert as_(cast, "worker_a1").get(url).status_code == 405
     assert AuditEntry.objects.count() == audits  # nothing exported, nothing recorded
 
 
 def test_it_refuses_an_unknown_kind(cast: Any, reg: Any) -> None:
-    assert as_(cast, "worker_a1").get(URL.format("tags")).status_code == 404
-    assert as_(cast, "admin").get(URL.format("accesslogs")).status_code == 404
+    assert as_(cast, "worker_a1").post(URL.format("tags")).status_code == 404
+    assert as_(cast, "admin").post(URL.format("accesslogs")).status_code == 404
     with pytest.raises(ServiceError) as e:
         lists.export(actor=cast.admin, kind="tags", params={})
     assert e.value.status == 404
@@ -138,7 +141,7 @@ def test_it_refuses_an_unknown_kind(cast: Any, reg: Any) -> None:
 @pytest.mark.parametrize("who", ["worker_a1", "worker_b1"])
 def test_it_exports_the_rows_the_list_page_lists(cast: Any, reg: Any, kind: str, who: str) -> None:
     client = as_(cast, who)
-    rows = sheet(client.get(URL.format(kind)))
+    rows = sheet(client.post(URL.format(kind)))
     assert unquoted(column(rows, KEYS[kind])) == on_pages(client, kind, {})
     # Only their own grid: none of the other worker's rows.
     assert set(column(rows, "网格编码")) == {A1 if who == "worker_a1" else B1}
@@ -160,7 +163,7 @@ def test_it_applies_the_list_filters(
     cast: Any, reg: Any, kind: str, params: dict[str, str], expected: list[str]
 ) -> None:
     client = as_(cast, "head_a")  # community A: grids A1 and A2
-    got = column(sheet(client.get(URL.format(kind), params)), KEYS[kind])
+    got = column(sheet(client.post(URL.format(kind), params)), KEYS[kind])
     assert got == expected
     assert unquoted(got) == on_pages(client, kind, params)
 
@@ -169,14 +172,14 @@ def test_it_applies_the_list_filters(
 
 
 def test_it_writes_households_as_the_import_template_names_them(cast: Any, reg: Any) -> None:
-    rows = sheet(as_(cast, "head_a").get(URL.format("households"), {"address": "幸福路"}))
+    rows = sheet(as_(cast, "head_a").post(URL.format("households"), {"address": "幸福路"}))
     assert rows == [
         ["网格编码", "网格名称", "地址", "单元", "楼层", "房号", "户类型", "楼栋编码", "人数"],
         [A1, "甲社区第1网格", "幸福路1号", "1", 3, "301", "物业小区", reg.tower.code, 0],
         [A2, "甲社区第2网格", "幸福路2号", None, None, None, "农业散居院落", None, 0],
     ]
     # The file imports again: the columns an import does not know are the export's own.
-    data = as_(cast, "head_a").get(URL.format("households"), {"address": "幸福路"}).content
+    data = as_(cast, "head_a").post(URL.format("households"), {"address": "幸福路"}).content
     assert [values["address"] for _n, values in xlsx.read(data, "households").rows] == [
         "幸福路1号", "幸福路2号"]  # fmt: skip
 
@@ -184,35 +187,35 @@ def test_it_writes_households_as_the_import_template_names_them(cast: Any, reg: 
 def test_it_writes_buildings_places_components_organisations(cast: Any, reg: Any) -> None:
     client = as_(cast, "worker_a1")
     grid = [A1, "甲社区第1网格"]
-    assert sheet(client.get(URL.format("buildings"))) == [
+    assert sheet(client.post(URL.format("buildings"))) == [
         ["网格编码", "网格名称", "楼栋编码", "名称", "经度", "纬度", "层数", "单元数", "已定位"],
         [*grid, reg.tower.code, "1号楼", 106.05, 36.2, 6, 2, "是"],
     ]
-    assert sheet(as_(cast, "head_a").get(URL.format("buildings"), {"grid": A2}))[1][-1] == "否"
-    assert sheet(client.get(URL.format("places"))) == [
+    assert sheet(as_(cast, "head_a").post(URL.format("buildings"), {"grid": A2}))[1][-1] == "否"
+    assert sheet(client.post(URL.format("places"))) == [
         ["网格编码", "网格名称", "名称", "类型", "地址", "经度", "纬度"],
         [*grid, "'" + FORMULA, "商铺", None, None, None],
         [*grid, "便民超市", "商铺", None, None, None],
     ]
-    assert sheet(client.get(URL.format("components"))) == [
+    assert sheet(client.post(URL.format("components"))) == [
         ["网格编码", "网格名称", "部件标识码", "名称", "大类", "小类", "经度", "纬度"],
         [*grid, "6404020101000001", "井盖", "公用设施", "01", 106.05, 36.1],
     ]
-    assert sheet(client.get(URL.format("organisations"))) == [
+    assert sheet(client.post(URL.format("organisations"))) == [
         ["网格编码", "网格名称", "名称", "类型", "统一社会信用代码", "地址", "联系人", "联系电话"],
         [*grid, "甲公司", "企业", None, None, None, "138****1111"],
     ]
 
 
 def test_it_writes_a_formula_as_text(cast: Any, reg: Any) -> None:
-    response = as_(cast, "worker_a1").get(URL.format("places"))
+    response = as_(cast, "worker_a1").post(URL.format("places"))
     cell = opened(response.content).worksheets[0]["C2"]
     assert (cell.value, cell.data_type) == ("'" + FORMULA, "s")
 
 
 def test_it_records_each_export(cast: Any, reg: Any) -> None:
-    as_(cast, "head_a").get(URL.format("households"), {"grid": A2, "address": "幸福路"})
-    as_(cast, "worker_a1").get(URL.format("organisations"))
+    as_(cast, "head_a").post(URL.format("households"), {"grid": A2, "address": "幸福路"})
+    as_(cast, "worker_a1").post(URL.format("organisations"))
     entries = AuditEntry.objects.filter(object_type="export").order_by("id")
     assert [(e.actor, e.action, e.after) for e in entries] == [
         (cast.head_a, "household.export",
@@ -225,12 +228,12 @@ def test_it_reads_the_rows_in_one_query_however_many(
     cast: Any, reg: Any, django_assert_num_queries: Any
 ) -> None:
     client = as_(cast, "worker_b1")
-    client.get(URL.format("households"))
+    client.post(URL.format("households"))
     with django_assert_num_queries(8):
         # 1 session, 2 user, 3 assignments, 4 any grid in scope; the export and its entry
         # are one transaction (here a savepoint): 5 its start, 6 the 601 households with
         # their grid's name and building's code, 7 the audit entry, 8 its end.
-        rows = sheet(client.get(URL.format("households")))
+        rows = sheet(client.post(URL.format("households")))
     assert len(rows) == 1 + 601
 
 
@@ -240,7 +243,7 @@ def test_it_stops_a_web_export_past_the_limit(cast: Any, reg: Any) -> None:
     assert (e.value.code, e.value.status) == ("too_many_rows", 422)
     assert not AuditEntry.objects.filter(object_type="export").exists()
     assert (
-        as_(cast, "worker_a1").get(URL.format("households"), {"address": "x" * 61}).status_code
+        as_(cast, "worker_a1").post(URL.format("households"), {"address": "x" * 61}).status_code
         == 422
     )
 
@@ -249,18 +252,24 @@ def test_it_stops_a_web_export_past_the_limit(cast: Any, reg: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "params", "href"),
+    ("kind", "params", "sent"),
     [
-        ("households", {"grid": A1, "address": "幸福路"},
-         f"/registry/imports/export/households.xlsx?grid={A1}&address=%E5%B9%B8%E7%A6%8F%E8%B7%AF"),
-        ("buildings", {}, "/registry/imports/export/buildings.xlsx"),
-        ("places", {"grid": A1, "page": "1"}, f"/registry/imports/export/places.xlsx?grid={A1}"),
-        ("components", {}, "/registry/imports/export/components.xlsx"),
-        ("organisations", {"grid": A1}, f"/registry/imports/export/organisations.xlsx?grid={A1}"),
+        ("households", {"grid": A1, "address": "幸福路"}, {"grid": A1, "address": "幸福路"}),
+        ("buildings", {}, {}),
+        ("places", {"grid": A1, "page": "1"}, {"grid": A1}),
+        ("components", {}, {}),
+        ("organisations", {"grid": A1}, {"grid": A1}),
     ],
-)  # fmt: skip
-def test_it_links_each_list_to_its_export_with_the_filters(
-    cast: Any, reg: Any, kind: str, params: dict[str, str], href: str
+)
+def test_it_posts_each_lists_filters_to_its_export(
+    cast: Any, reg: Any, kind: str, params: dict[str, str], sent: dict[str, str]
 ) -> None:
     p = parse(as_(cast, "worker_a1").get(PAGES[kind], params))
-    assert p.root.one("p", "export").one("a").attrs["href"] == href
+    form = p.root.one("form", "export")
+    assert (form.attrs["method"], form.attrs["action"]) == ("post", URL.format(kind))
+    hidden = {
+        i.attrs["name"]: i.attrs["value"]
+        for i in form.all("input")
+        if i.attrs.get("type") == "hidden" and i.attrs["name"] != "csrfmiddlewaretoken"
+    }
+    assert hidden == sent

@@ -46,7 +46,7 @@ def test_it_writes_what_the_web_export_gives_the_user(
 ) -> None:
     out = tmp_path / f"{kind}.xlsx"
     said = export(kind, "--user", "head_a", "--grid", A2, "-o", str(out))
-    web = as_(cast, "head_a").get(URL.format(kind), {"grid": A2})
+    web = as_(cast, "head_a").post(URL.format(kind), {"grid": A2})
     assert cells(out) == [[c.value for c in r] for r in opened(web.content).worksheets[0].rows]
     n = len(cells(out)) - 1
     assert said == f"{n} {kind} written to {out}\n"

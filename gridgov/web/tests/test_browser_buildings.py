@@ -51,3 +51,30 @@ def test_it_registers_a_building_at_the_point_clicked_on_the_map(
     page.wait_for_selector("#point-map[data-ready]")
     assert page.locator("#point-map svg path.leaflet-interactive").count() >= 2
     base.shoot(page, f"building-{'phone' if viewport == base.PHONE else 'desktop'}")
+
+
+def test_it_shows_a_name_with_markup_in_a_map_tooltip_as_text(
+    committed_cast: SimpleNamespace, open_page: Any, live_server: Any
+) -> None:
+    from gridgov.registry import services
+
+    name = '<img src=x onerror="window.pwned=1">楼'
+    for n, lat in ((name, 36.05), ("邻楼", 36.35)):  # far apart: markers must not overlap
+        services.register_building(
+            actor=committed_cast.worker_a1, grid_code=A1,
+            data=services.BuildingIn(name=n, lon=106.05, lat=lat),
+        )  # fmt: skip
+    other = Building.objects.get(name="邻楼")
+    page = open_page(user=committed_cast.worker_a1)
+    # On the neighbour's page the marked-up name is a marker of the grid's buildings.
+    page.goto(live_server.url + f"/registry/buildings/{other.code}/")
+    page.wait_for_selector("#point-map[data-ready]")
+    shown = []
+    for path in page.locator("#point-map svg path.leaflet-interactive").all():
+        box = path.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(50)
+        shown += page.locator(".leaflet-tooltip").all_inner_texts()
+    assert any(text.startswith("<img") for text in shown), shown
+    assert page.evaluate("window.pwned") is None
+    assert page.locator(".leaflet-tooltip img").count() == 0

@@ -8,6 +8,12 @@
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
   }
+  // Names are what people typed: tooltips get them as text, never as HTML.
+  function label(p) {
+    var span = document.createElement("span");
+    span.textContent = p.name + " " + p.code;
+    return span;
+  }
   var palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
   fetch(el.dataset.geojson, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
@@ -28,10 +34,10 @@
           var p = f.properties;
           l.feature.properties.gridCode = p.code;
           if (p.role === "child") {
-            l.bindTooltip(p.name + " " + p.code, { sticky: true });
+            l.bindTooltip(label(p), { sticky: true });
             l.on("click", function () { window.location.href = p.url; });
           } else if (p.role === "building") {
-            l.bindTooltip(p.name + " " + p.code);
+            l.bindTooltip(label(p));
             if (p.url) l.on("click", function () { window.location.href = p.url; });
           }
         }

@@ -56,7 +56,11 @@
             return L.circleMarker(latlng, { radius: 3, color: "#555", weight: 1, fillColor: "#ddd", fillOpacity: 1 });
           },
           onEachFeature: function (f, l) {
-            if (f.properties.role === "building") l.bindTooltip(f.properties.name + " " + f.properties.code);
+            if (f.properties.role !== "building") return;
+            // A name is what someone typed: the tooltip gets it as text, never as HTML.
+            var span = document.createElement("span");
+            span.textContent = f.properties.name + " " + f.properties.code;
+            l.bindTooltip(span);
           }
         }).addTo(map);
         var bounds = outline.getBounds();

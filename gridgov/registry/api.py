@@ -21,10 +21,9 @@ from ninja import Query, Router, Status
 
 from gridgov.accounts.roles import RIGHTS, Right
 from gridgov.core.errors import Forbidden, NotFound, ServiceError
-from gridgov.core.lib import codes as codelib
 from gridgov.core.schemas import ERRORS
 
-from . import search, services
+from . import lists, search, services
 from .choices import ResidentStatus
 from .models import (
     AccessLog,
@@ -34,7 +33,6 @@ from .models import (
     Organisation,
     Place,
     Resident,
-    ScopedQuerySet,
     Tag,
 )
 from .schemas import (
@@ -92,21 +90,6 @@ def _page(qs: QuerySet[Any], page: PageIn) -> dict[str, Any]:
     COUNT_CAP (an exact count of a million rows costs more than the page) and the page."""
     count = qs.order_by()[:COUNT_CAP].count()
     return {"count": count, "items": list(qs[page.offset : page.offset + page.limit])}
-
-
-def _under(qs: QuerySet[Any], grid: str | None) -> QuerySet[Any]:
-    if grid:
-        low, high = codelib.subtree_range(grid)
-        qs = qs.filter(grid_code__gte=low, grid_code__lt=high)
-    return qs
-
-
-def _named(rows: ScopedQuerySet, request: HttpRequest, filters: Any) -> QuerySet[Any]:
-    """Rows in scope, under `grid`, whose name contains `q`."""
-    qs = _under(rows.visible_to(request.user, Right.VIEW), filters.grid)
-    if filters.q:
-        qs = qs.filter(name__contains=filters.q.strip())
-    return qs
 
 
 def _one(qs: QuerySet[Any], field: str | None = None, **lookup: Any) -> Any:
@@ -242,11 +225,12 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 @router.get("/households", response={200: HouseholdPage, **ERRORS}, summary="Households")
 def list_households(request: HttpRequest, filters: Query[HouseholdQuery]):  # type: ignore[type-arg]
-    """Households in your scope, under `grid`, whose address contains `q`."""
-    qs = _under(Household.objects.visible_to(request.user, Right.VIEW), filters.grid)
-    if filters.q:
-        # Contains, not an index: applied within scope and grid (docs/adr/0007).
-        qs = qs.filter(address__contains=filters.q.strip())
+    """Households in your scope, under `grid`, whose address contains `q`, in the household
+    list page's order (one definition: registry.lists)."""
+    # Contains, not an index: applied within scope and grid (docs/adr/0007).
+    qs = lists.listed(
+        "households", request.user, grid=filters.grid or "", address=(filters.q or "").strip()
+    )
     # Queries: the capped count, the page (building joined).
     page = _page(qs.select_related("building"), filters)
     return {"count": page["count"], "items": [_household_out(h) for h in page["items"]]}
@@ -452,10 +436,13 @@ def _fields(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _listed(
-    qs: Any, request: HttpRequest, filters: Any, fields: tuple[str, ...], **narrow: Any
+    list_name: str, request: HttpRequest, filters: Any, fields: tuple[str, ...], **narrow: Any
 ) -> dict[str, Any]:
-    """One page of a scoped list, narrowed by the filters that were given."""
-    qs = _named(qs, request, filters)
+    """One page of a registry list as its page lists it (registry.lists: scope, grid,
+    order), whose name contains `q`, narrowed by the other filters that were given."""
+    qs = lists.listed(list_name, request.user, grid=filters.grid or "")
+    if filters.q:
+        qs = qs.filter(name__contains=filters.q.strip())
     given = {k: v for k, v in narrow.items() if v}
     if given:
         qs = qs.filter(**given)
@@ -465,7 +452,7 @@ def _listed(
 
 @router.get("/buildings", response={200: BuildingPage, **ERRORS}, summary="Buildings")
 def list_buildings(request: HttpRequest, filters: Query[NamedQuery]):  # type: ignore[type-arg]
-    return _listed(Building.objects.all(), request, filters, BUILDING_FIELDS)
+    return _listed("buildings", request, filters, BUILDING_FIELDS)
 
 
 @router.post("/buildings", response={201: BuildingOut, **ERRORS}, summary="Register a building")
@@ -519,7 +506,7 @@ def _merged(
 
 @router.get("/places", response={200: PlacePage, **ERRORS}, summary="Places")
 def list_places(request: HttpRequest, filters: Query[PlaceQuery]):  # type: ignore[type-arg]
-    return _listed(Place.objects.all(), request, filters, PLACE_FIELDS, kind=filters.kind)
+    return _listed("places", request, filters, PLACE_FIELDS, kind=filters.kind)
 
 
 @router.post("/places", response={201: PlaceOut, **ERRORS}, summary="Register a place")
@@ -543,7 +530,7 @@ def change_place(request: HttpRequest, place_id: int, payload: PlaceChangeIn):
 
 @router.get("/components", response={200: ComponentPage, **ERRORS}, summary="Components")
 def list_components(request: HttpRequest, filters: Query[ComponentQuery]):  # type: ignore[type-arg]
-    return _listed(Component.objects.all(), request, filters, COMPONENT_FIELDS, major=filters.major)
+    return _listed("components", request, filters, COMPONENT_FIELDS, major=filters.major)
 
 
 @router.post("/components", response={201: ComponentOut, **ERRORS}, summary="Register")
@@ -571,9 +558,7 @@ def change_component(request: HttpRequest, code: str, payload: ComponentChangeIn
 
 @router.get("/organisations", response={200: OrganisationPage, **ERRORS}, summary="Organisations")
 def list_organisations(request: HttpRequest, filters: Query[OrganisationQuery]):  # type: ignore[type-arg]
-    return _listed(
-        Organisation.objects.all(), request, filters, ORGANISATION_FIELDS, kind=filters.kind
-    )
+    return _listed("organisations", request, filters, ORGANISATION_FIELDS, kind=filters.kind)
 
 
 @router.post("/organisations", response={201: OrganisationOut, **ERRORS}, summary="Register")

@@ -141,9 +141,10 @@ def test_it_pages_with_limit_and_offset(cast: Any, reg: Any) -> None:
     worker = api(cast, "worker_a1")
     first = worker.get(URL, {"limit": 2}).json()
     assert first["count"] == 351
-    assert [h["address"] for h in first["items"]] == ["甲社区第1网格0号", "甲社区第1网格1号"]
+    # In the household list page's order: grid, then address (as text), then id.
+    assert [h["address"] for h in first["items"]] == ["幸福路1号", "甲社区第1网格0号"]
     last = worker.get(URL, {"limit": 200, "offset": 349}).json()
-    assert [h["address"] for h in last["items"]] == ["甲社区第1网格349号", "幸福路1号"]
+    assert [h["address"] for h in last["items"]] == ["甲社区第1网格99号", "甲社区第1网格9号"]
     assert len(worker.get(URL).json()["items"]) == 50
 
 

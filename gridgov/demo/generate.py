@@ -7,15 +7,14 @@ README. Everything below the township level is invented.
 
 from __future__ import annotations
 
-import binascii
 import datetime as dt
-import hashlib
 import json
 import math
 import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -27,17 +26,18 @@ import shapely
 import shapely.affinity
 from django.core.management.color import no_style
 from django.db import OperationalError, connection, transaction
+from django.db.models import UniqueConstraint
 from django.utils import timezone
 from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from gridgov.core.lib import codes as codelib
-from gridgov.core.lib import crypto, geo, idnumbers, pinyin
+from gridgov.core.lib import geo, idnumbers, pinyin
 from gridgov.grids.choices import GridKind, NetworkKind
 from gridgov.grids.models import Grid, Network
 from gridgov.registry.models import Building, Household, Resident
 
-from . import names
+from . import names, sealing
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_COUNTY = "640402"
@@ -534,56 +534,6 @@ class People:
         return chars
 
 
-class _Sealer:
-    """`crypto.encrypt` and `crypto.lookup_hash` for many values at once, same output.
-
-    Performance: per value, `crypto.encrypt` looks its key up in the settings, calls
-    os.urandom and goes through the base64 module, and `hmac.new` sets up a fresh OpenSSL
-    HMAC (≈1.4 µs); with ~5.5 encryptions and ~3 hashes per household that was a third of
-    the seed's time. This belongs in gridgov/core/lib/crypto.py, which the demo generator
-    does not own; so it uses crypto's private `_current()` and its `lookup_key()`, and checks
-    its output against the public functions once at start.
-    """
-
-    def __init__(self) -> None:
-        key_id, aead = crypto._current()[0]
-        self._encrypt = aead.encrypt
-        self._prefix = f"{key_id}$"
-        # HMAC-SHA256 (RFC 2104) with the key's inner and outer pads hashed once: each
-        # value then costs two state copies instead of a new HMAC context.
-        key = crypto.lookup_key().ljust(64, b"\0")
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
-        probe = "64040219800101001X"
-        if (
-            self.hash_many([probe.encode()]) != [crypto.lookup_hash(probe)]
-            or crypto.decrypt(self.encrypt_many([probe.encode()])[0]) != probe
-        ):
-            raise RuntimeError("the demo's batch encryption no longer matches gridgov crypto")
-
-    def encrypt_many(self, values: list[bytes]) -> list[str]:
-        """Tokens as crypto.encrypt makes them: "<key-id>$<base64(nonce + ciphertext)>"."""
-        pool = os.urandom(12 * len(values))  # one call for all the random nonces
-        nonces = [pool[i : i + 12] for i in range(0, len(pool), 12)]
-        encrypt, prefix, b64 = self._encrypt, self._prefix, binascii.b2a_base64
-        return [
-            prefix + b64(nonce + encrypt(nonce, value, None), newline=False).decode()
-            for nonce, value in zip(nonces, values, strict=True)
-        ]
-
-    def hash_many(self, values: list[bytes]) -> list[str]:
-        """crypto.lookup_hash of values already stripped and upper-case (as ours are)."""
-        inner, outer = self._inner.copy, self._outer.copy
-        out = []
-        for value in values:
-            h = inner()
-            h.update(value)
-            o = outer()
-            o.update(h.digest())
-            out.append(o.hexdigest()[:40])
-        return out
-
-
 # ---------------------------------------------------------------- storage
 
 
@@ -788,30 +738,39 @@ def store_people(
     rng: np.random.Generator,
     county: str,
     progress: Callable[[int], None] | None = None,
+    workers: int = 0,
 ) -> tuple[int, int, int]:
     """Buildings, households and residents, grid by grid.
 
     Rows go in with executemany and ids assigned here: the ORM's per-object work would make
     a million households take minutes (bench seed measures this path). Each grid's people
-    are generated as one numpy batch (see "people" above).
+    are generated as one numpy batch (see "people" above); `workers=1` seals their ID
+    numbers and phones in a second process (see `sealing`).
     """
     with _sqlite_page_cache(SEED_PAGE_CACHE_KIB), _indexes_built_after():
-        return _store_people(root, grids, rng, county, progress)
+        return _store_people(root, grids, rng, county, progress, workers)
 
 
 @contextmanager
 def _indexes_built_after() -> Iterator[None]:
-    """Drop the registry's named secondary indexes for the load and build them after.
+    """Drop the registry's named secondary indexes, and the unique indexes kept as
+    conditional constraints, for the load and build them after (ADR 0009).
 
-    Performance: every resident row otherwise updates six b-trees at random places (name,
-    pinyin, initials, phone hash, tails); one sort per index at the end is several times
-    cheaper. Only for a load into tables that were empty, as seeding is. (The unique
-    indexes stay: see ADR 0009.)
+    Performance: every resident row otherwise updates seven b-trees at random places (name,
+    pinyin, initials, ID hash, phone hash, tails); one sort per index at the end is several
+    times cheaper. Only for a load into tables that were empty, as seeding is. Building a
+    unique index checks the rows as the index would have checked them one by one.
     """
     editor = connection.schema_editor()  # only to render SQL; never entered
     editor.deferred_sql = []
     models = (Building, Household, Resident)
-    indexes = [(m, idx) for m in models for idx in m._meta.indexes]
+    indexes: list[tuple[Any, Any]] = [(m, idx) for m in models for idx in m._meta.indexes]
+    indexes += [
+        (m, c)
+        for m in models
+        for c in m._meta.constraints
+        if isinstance(c, UniqueConstraint) and c.condition is not None
+    ]
     with connection.cursor() as cursor:
         for model, idx in indexes:
             cursor.execute(str(idx.remove_sql(model, editor)))
@@ -842,6 +801,7 @@ def _store_people(
     rng: np.random.Generator,
     county: str,
     progress: Callable[[int], None] | None,
+    workers: int,
 ) -> tuple[int, int, int]:
     """Insert the rows that `_people_rows` makes, 5,000 households at a time."""
     # Adapted once: the driver would otherwise convert the same datetime on every row.
@@ -857,7 +817,7 @@ def _store_people(
         for rows in (pending.buildings, pending.households, pending.residents):
             rows.clear()
 
-    for batch in _people_rows(root, grids, rng, county, now, first_ids):
+    for batch in _people_rows(root, grids, rng, county, now, first_ids, workers):
         pending.buildings.extend(batch.buildings)
         pending.households.extend(batch.households)
         pending.residents.extend(batch.residents)
@@ -879,14 +839,18 @@ def _people_rows(
     county: str,
     now: Any,
     first_ids: tuple[int, int, int],
+    workers: int = 0,
 ) -> Iterator[_Batch]:
     """Each comprehensive leaf grid's buildings, households and residents, as rows.
 
-    Each grid's people are generated as one numpy batch (see "people" above); ID numbers
-    and phones are encrypted, hashed and masked here.
+    Each grid's people are generated as one numpy batch (see "people" above). Their ID
+    numbers and phones are encrypted and hashed by `sealing` (in a worker process with
+    `workers=1`), up to SEAL_AHEAD grids ahead of the rows handed out; all random draws
+    stay in this process, in one order.
     """
     people = People(county, rng, AGES_AS_OF, connection.ops.adapt_datefield_value)
-    sealer = _Sealer()
+    pool = sealing.SealerPool(sealing.Sealer.from_settings(), workers)
+    waiting: deque[tuple[_Batch, Members, Future[sealing.Sealed], str, int, int]] = deque()
     b_id, h_id, r_id = first_ids
     town_names = {t.code: t.name for t in root.children}
     leaves = [
@@ -894,106 +858,130 @@ def _people_rows(
         for _, n, p in _walk(root)
         if not n.children and n.kind == GridKind.COMPREHENSIVE and n.households
     ]
-    for leaf, community in leaves:
-        assert community is not None
-        grid_id, code, n = grids[leaf.code].pk, leaf.code, leaf.households
-        per_building = int(rng.integers(24, 49)) if leaf.urban else int(rng.integers(20, 40))
-        n_buildings = max(1, math.ceil(n / per_building))
-        points = random_points(leaf.geom, n_buildings, rng).tolist()
+    try:
+        for leaf, community in leaves:
+            assert community is not None
+            grid_id, code, n = grids[leaf.code].pk, leaf.code, leaf.households
+            per_building = int(rng.integers(24, 49)) if leaf.urban else int(rng.integers(20, 40))
+            n_buildings = max(1, math.ceil(n / per_building))
+            points = random_points(leaf.geom, n_buildings, rng).tolist()
 
-        # Buildings: numbered from 1 in the grid, urban ones 5–18 floors high.
-        number = range(1, n_buildings + 1)
-        labels = [f"{b}号楼" if leaf.urban else f"{b}组" for b in number]
-        floors = (
-            rng.integers(_MIN_FLOORS, _MAX_FLOORS + 1, size=n_buildings)
-            if leaf.urban
-            else np.ones(n_buildings, dtype=np.int64)
-        )
-        # Households: filled building by building, `per_building` in each; urban ones unit by
-        # unit, floor by floor.
-        building, k = np.divmod(np.arange(n), per_building)
-        units = np.ones(n_buildings, dtype=np.int64)
-        if leaf.urban:
-            held = np.bincount(building, minlength=n_buildings)
-            units = -(-held // (2 * floors))  # ceiling division
-        buildings = [
-            (b_id + b, now, now, grid_id, code, f"{code}{b + 1:05d}", labels[b], x, y, f, u)
-            for b, ((x, y), f, u) in enumerate(
-                zip(points, floors.tolist(), units.tolist(), strict=True)
+            # Buildings: numbered from 1 in the grid, urban ones 5–18 floors high.
+            number = range(1, n_buildings + 1)
+            labels = [f"{b}号楼" if leaf.urban else f"{b}组" for b in number]
+            floors = (
+                rng.integers(_MIN_FLOORS, _MAX_FLOORS + 1, size=n_buildings)
+                if leaf.urban
+                else np.ones(n_buildings, dtype=np.int64)
             )
-        ]
+            # Households: filled building by building, `per_building` in each; urban ones unit by
+            # unit, floor by floor.
+            building, k = np.divmod(np.arange(n), per_building)
+            units = np.ones(n_buildings, dtype=np.int64)
+            if leaf.urban:
+                held = np.bincount(building, minlength=n_buildings)
+                units = -(-held // (2 * floors))  # ceiling division
+            buildings = [
+                (b_id + b, now, now, grid_id, code, f"{code}{b + 1:05d}", labels[b], x, y, f, u)
+                for b, ((x, y), f, u) in enumerate(
+                    zip(points, floors.tolist(), units.tolist(), strict=True)
+                )
+            ]
 
-        members = people.households(n)
-        if leaf.urban:
-            slot = (floors[building] - _MIN_FLOORS, k)
-            unit, rooms = _URBAN_UNITS[slot], _URBAN_DOORS[slot]
-            floor = _URBAN_FLOORS[slot].tolist()
-            addresses_in = unit + rooms + "室"
-            kinds = _URBAN_KINDS[rng.integers(3, size=n)].tolist()
-        else:
-            rooms = _RURAL_ROOMS[k]
-            unit, floor, addresses_in = np.full(n, "", dtype=object), [None] * n, rooms
-            kinds = ["agricultural"] * n
-        where = f"{root.name}{town_names[code[:9]]}{community.name}"
-        prefixes = np.array([where + label for label in labels], dtype=object)
-        addresses = (prefixes[building] + addresses_in).tolist()
-        households = list(
-            zip(
-                range(h_id, h_id + n),
-                repeat(now),
-                repeat(now),
-                repeat(grid_id),
-                repeat(code),
-                (b_id + building).tolist(),
-                addresses,
-                unit.tolist(),
-                floor,
-                rooms.tolist(),
-                kinds,
-                _uuid_hex(n),
-                np.bincount(members.household, minlength=n).tolist(),
-                strict=False,  # repeat() is endless; the ranges and lists have n items
+            members = people.households(n)
+            if leaf.urban:
+                slot = (floors[building] - _MIN_FLOORS, k)
+                unit, rooms = _URBAN_UNITS[slot], _URBAN_DOORS[slot]
+                floor = _URBAN_FLOORS[slot].tolist()
+                addresses_in = unit + rooms + "室"
+                kinds = _URBAN_KINDS[rng.integers(3, size=n)].tolist()
+            else:
+                rooms = _RURAL_ROOMS[k]
+                unit, floor, addresses_in = np.full(n, "", dtype=object), [None] * n, rooms
+                kinds = ["agricultural"] * n
+            where = f"{root.name}{town_names[code[:9]]}{community.name}"
+            prefixes = np.array([where + label for label in labels], dtype=object)
+            addresses = (prefixes[building] + addresses_in).tolist()
+            households = list(
+                zip(
+                    range(h_id, h_id + n),
+                    repeat(now),
+                    repeat(now),
+                    repeat(grid_id),
+                    repeat(code),
+                    (b_id + building).tolist(),
+                    addresses,
+                    unit.tolist(),
+                    floor,
+                    rooms.tolist(),
+                    kinds,
+                    _uuid_hex(n),
+                    np.bincount(members.household, minlength=n).tolist(),
+                    strict=False,  # repeat() is endless; the ranges and lists have n items
+                )
             )
-        )
 
-        # Residents, head first; ID numbers and phones encrypted, also hashed and masked.
-        m = len(members.name)
-        phones = np.full(m, "", dtype=object)
-        phones[members.adult] = sealer.encrypt_many(members.phone)
-        phone_hashes = np.full(m, "", dtype=object)
-        phone_hashes[members.adult] = sealer.hash_many(members.phone)
-        phone_masks = np.full(m, "", dtype=object)
-        phone_masks[members.adult] = members.phone_masked
-        phone_tails = np.full(m, "", dtype=object)
-        phone_tails[members.adult] = members.phone_tail
-        residents = list(
-            zip(
-                range(r_id, r_id + m),
-                repeat(now),
-                repeat(now),
-                (h_id + members.household).tolist(),
-                repeat(code),
-                members.name,
-                sealer.encrypt_many(members.id_number),
-                sealer.hash_many(members.id_number),
-                members.born,
-                members.sex,
-                phones.tolist(),
-                members.relation,
-                _uuid_hex(m),
-                members.pinyin,
-                members.initials,
-                members.id_masked,
-                phone_hashes.tolist(),
-                phone_masks.tolist(),
-                members.id_tail,
-                phone_tails.tolist(),
-                strict=False,
-            )
-        )
+            m = len(members.name)
+            sealed = pool.submit(members.id_number, members.phone)
+            waiting.append((_Batch(buildings, households, []), members, sealed, code, h_id, r_id))
+            if len(waiting) > SEAL_AHEAD:
+                yield _with_residents(*waiting.popleft(), now)
+            b_id, h_id, r_id = b_id + n_buildings, h_id + n, r_id + m
+        while waiting:
+            yield _with_residents(*waiting.popleft(), now)
+    finally:
+        pool.close()
 
-        yield _Batch(buildings, households, residents)
-        b_id, h_id, r_id = b_id + n_buildings, h_id + n, r_id + m
+
+SEAL_IN_WORKER_FROM = 50_000  # households
+
+# Grids whose ID numbers and phones are sealed ahead of the rows handed out: enough that
+# the sealing worker never waits while the seed inserts a batch (~12 grids).
+SEAL_AHEAD = 16
+
+
+def _with_residents(
+    batch: _Batch, members: Members, sealed: Future[sealing.Sealed], code: str,
+    h_id: int, r_id: int, now: Any,
+) -> _Batch:  # fmt: skip
+    """The batch with its residents' rows, head first; ID numbers and phones encrypted,
+    hashed and masked."""
+    id_enc, id_hash, phone_enc, phone_hash = sealed.result()
+    m = len(members.name)
+    phones = np.full(m, "", dtype=object)
+    phones[members.adult] = phone_enc
+    phone_hashes = np.full(m, "", dtype=object)
+    phone_hashes[members.adult] = phone_hash
+    phone_masks = np.full(m, "", dtype=object)
+    phone_masks[members.adult] = members.phone_masked
+    phone_tails = np.full(m, "", dtype=object)
+    phone_tails[members.adult] = members.phone_tail
+    batch.residents = list(
+        zip(
+            range(r_id, r_id + m),
+            repeat(now),
+            repeat(now),
+            (h_id + members.household).tolist(),
+            repeat(code),
+            members.name,
+            id_enc,
+            id_hash,
+            members.born,
+            members.sex,
+            phones.tolist(),
+            members.relation,
+            _uuid_hex(m),
+            members.pinyin,
+            members.initials,
+            members.id_masked,
+            phone_hashes.tolist(),
+            phone_masks.tolist(),
+            members.id_tail,
+            phone_tails.tolist(),
+            strict=False,
+        )
+    )
+    return batch
 
 
 def _gather_statistics() -> None:
@@ -1022,8 +1010,16 @@ def seed(
     seed: int = 7,
     county: str = DEFAULT_COUNTY,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> SeedResult:
-    """Generate and store the demo district into a database that has none yet."""
+    """Generate and store the demo district into a database that has none yet.
+
+    `workers`: processes that encrypt and hash beside the seed (0 or 1); by default one
+    from SEAL_IN_WORKER_FROM households on a machine with more than one core (starting it
+    costs about half a second).
+    """
+    if workers is None:
+        workers = int(households >= SEAL_IN_WORKER_FROM and (os.cpu_count() or 1) > 1)
     if Grid.objects.exists():
         raise ValueError("the database already holds grids; seed into an empty database")
     facts = load_facts(county)
@@ -1050,7 +1046,7 @@ def seed(
                 )
     planned = time.perf_counter()
     with _sqlite_rollback_journal(), transaction.atomic():
-        b, h, r = store_people(plan, grids, rng, facts["county"]["code"], progress)
+        b, h, r = store_people(plan, grids, rng, facts["county"]["code"], progress, workers)
         _reset_sequences()
         from gridgov.grids.services import bump_boundary_stamp
 

@@ -582,7 +582,7 @@ def _write_residents(
     hashes = sorted({r.ident.hash for r in rows})
     for chunk in xlsx.iter_chunks(hashes, LOOKUP_CHUNK):
         for p in Resident.objects.filter(id_number_hash__in=chunk):
-            people[p.id_number_hash] = p
+            people[str(p.id_number_hash)] = p
     # A household not registered yet is created when any row for it gives its type.
     types = {r.key: r.household_type for r in rows if r.household_type}
     # (row, its household — None when it is to be created —, the person if known)

@@ -122,7 +122,9 @@ class Resident(TimeStamped):
         db_default=DocumentType.RESIDENT_ID,
     )
     id_number_enc = models.CharField(max_length=120)
-    id_number_hash = models.CharField(max_length=40, unique=True)
+    # Never NULL (the check below); nullable in the schema only so that the unique index
+    # below can be a separate, conditional one that SQLite uses for lookups (ADR 0009).
+    id_number_hash = models.CharField(max_length=40, null=True)  # noqa: DJ001
     id_masked = models.CharField(_("ID number"), max_length=32, blank=True, db_default="")
     # The last four characters, as the masked form shows them: "search by last digits".
     id_tail = models.CharField(max_length=4, blank=True, db_default="")
@@ -171,6 +173,15 @@ class Resident(TimeStamped):
             models.Index(fields=["phone_tail"], name="resident_phone_tail_idx"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(id_number_hash__isnull=False), name="resident_id_number_hash_present"
+            ),
+            models.UniqueConstraint(
+                fields=["id_number_hash"],
+                condition=Q(id_number_hash__isnull=False),
+                name="resident_id_number_hash_key",
+                violation_error_message=_("This ID number is already registered."),
+            ),
             models.CheckConstraint(
                 condition=~Q(status="active") | Q(household__isnull=False),
                 name="resident_active_has_household",

@@ -47,6 +47,13 @@ def _current() -> tuple[tuple[str, AESGCM], ...]:
     return _keys(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 
+def current_key() -> tuple[str, bytes]:
+    """The id and the AES key that `encrypt` uses now, for bulk encryption that must give
+    what it gives (the demo seed's worker process)."""
+    key = _derive(settings.FIELD_ENCRYPTION_KEYS[0], b"encrypt")
+    return hashlib.sha256(key).hexdigest()[:8], key
+
+
 def encrypt(plain: str) -> str:
     key_id, aead = _current()[0]
     nonce = os.urandom(12)

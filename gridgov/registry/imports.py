@@ -125,7 +125,10 @@ def _ids(model: type[Any], column: str, keys: list[Any]) -> dict[Any, int]:
     """Ids of rows just inserted, by a unique column."""
     out: dict[Any, int] = {}
     for chunk in xlsx.iter_chunks(keys, LOOKUP_CHUNK):
-        out.update(model.objects.filter(**{f"{column}__in": chunk}).values_list(column, "pk"))
+        # No ORDER BY: with the model's ordering SQLite chose to walk the ordering's index
+        # and test every row, instead of looking the keys up in their own unique index.
+        rows = model.objects.filter(**{f"{column}__in": chunk}).order_by()
+        out.update(rows.values_list(column, "pk"))
     return out
 
 

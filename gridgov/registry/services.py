@@ -10,6 +10,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -48,6 +49,13 @@ from .models import (
     ResidentEvent,
     Tag,
 )
+
+
+@cache
+def _choices(choices: Any) -> frozenset[str]:
+    """The values of a choices class, once: `.values` builds a new list on every call,
+    which was a tenth of a 100,000-row import's checking."""
+    return frozenset(choices.values)
 
 
 def _invalid(code: str, message: Any, field: str) -> ServiceError:
@@ -102,7 +110,7 @@ def identity(document_type: str, number: str, field: str = "id_number") -> Ident
     number = unicodedata.normalize("NFKC", number or "").strip().upper()
     if not number:
         raise _invalid("id_required", _("The ID number is required."), field)
-    if document_type not in DocumentType.values:
+    if document_type not in _choices(DocumentType):
         raise _invalid("invalid_document_type", _("Unknown document type."), "document_type")
     birth: dt.date | None = None
     sex: str | None = None
@@ -172,7 +180,7 @@ def register_household(
     address = (address or "").strip()
     if not address:
         raise _invalid("address_required", _("The address is required."), "address")
-    if household_type not in HouseholdType.values:
+    if household_type not in _choices(HouseholdType):
         raise _invalid("invalid_household_type", _("Unknown household type."), "household_type")
     building = None
     if building_code:
@@ -225,9 +233,9 @@ def _checked(data: ResidentIn) -> tuple[Identity, tuple[str, str, str], dt.date,
         raise _invalid("name_required", _("The name is required."), "name")
     if len(name) > 50:
         raise _invalid("name_too_long", _("A name has at most 50 characters."), "name")
-    if data.relation not in Relation.values:
+    if data.relation not in _choices(Relation):
         raise _invalid("invalid_relation", _("Unknown relation to the head."), "relation")
-    if data.residence_status not in ResidenceStatus.values:
+    if data.residence_status not in _choices(ResidenceStatus):
         raise _invalid(
             "invalid_residence_status", _("Unknown residence status."), "residence_status"
         )
@@ -494,7 +502,7 @@ def add_tag(
     subject = resident or household
     assert subject is not None
     require(actor, subject.grid_code, Right.CHANGE_REGISTRY)
-    if kind not in TagKind.values:
+    if kind not in _choices(TagKind):
         raise _invalid("invalid_tag", _("Unknown tag."), "kind")
     if end is not None and end < start:
         raise _invalid("end_before_start", _("A tag cannot end before it starts."), "end")
@@ -537,7 +545,7 @@ def _place_fields(
     """A place's fields as stored, or the first problem."""
     if not (name or "").strip():
         raise _invalid("name_required", _("A name is required."), "name")
-    if kind not in PlaceKind.values:
+    if kind not in _choices(PlaceKind):
         raise _invalid("invalid_kind", _("Unknown kind."), "kind")
     if (lon is None) != (lat is None):
         missing = "lat" if lat is None else "lon"
@@ -670,7 +678,7 @@ def _organisation_fields(
     """An organisation's fields as stored (but the phone), or the first problem."""
     if not (name or "").strip():
         raise _invalid("name_required", _("A name is required."), "name")
-    if kind not in OrganisationKind.values:
+    if kind not in _choices(OrganisationKind):
         raise _invalid("invalid_kind", _("Unknown kind."), "kind")
     code = None
     if (credit_code or "").strip():

@@ -43,7 +43,9 @@ def parse(value: str, *, today: dt.date | None = None) -> tuple[dt.date, str]:
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         raise IdNumberError(_("An ID number is 17 digits and then a digit or X."))
     try:
-        birth = dt.datetime.strptime(value[6:14], "%Y%m%d").date()
+        # Not strptime: it goes through the locale module on every call (a tenth of a
+        # 100,000-row import's checking); the digits are checked above.
+        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         raise IdNumberError(_("The birth date in this ID number does not exist.")) from None
     if birth > (today or dt.date.today()) or birth.year < 1880:

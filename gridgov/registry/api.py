@@ -263,7 +263,24 @@ def create_household(request: HttpRequest, payload: HouseholdIn):
 
 @router.get("/residents", response={200: ResidentPage, **ERRORS}, summary="Find residents")
 def list_residents(request: HttpRequest, filters: Query[ResidentQuery]):  # type: ignore[type-arg]
-    """The filters of the resident list page (`registry.search.ResidentFilter`)."""
+    """The filters of the resident list page (`registry.search.ResidentFilter`). A whole ID
+    number or phone in `q` is refused here (422): URLs are kept in server logs; send it to
+    `POST /residents/search`."""
+    if search.whole_number(filters.q):
+        raise search.in_url_refused()
+    return _residents_page(request, filters)
+
+
+@router.post(
+    "/residents/search", response={200: ResidentPage, **ERRORS}, summary="Find residents (POST)"
+)
+def search_residents(request: HttpRequest, filters: ResidentQuery):
+    """As `GET /residents`, the filters in the body: the way to search by a whole ID number
+    or phone."""
+    return _residents_page(request, filters)
+
+
+def _residents_page(request: HttpRequest, filters: ResidentQuery) -> dict[str, Any]:
     open_tags = Tag.objects.filter(end__isnull=True).order_by("kind", "id")
     qs = search.residents_for(request.user, filters.model_dump()).prefetch_related(
         # One query each for the page's own tags and its households' tags.

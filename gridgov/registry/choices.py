@@ -67,6 +67,44 @@ class TagKind(models.TextChoices):
     FOREIGNER = "foreigner", _("Foreigner")
 
 
+# Labels of the fields a tag of each kind carries (services.TAG_DETAILS) and of their values:
+# the tag form's labels, and the Chinese headers and values of the tags import (registry.xlsx).
+DETAIL_LABELS = {
+    "assistance": _("Assistance"),
+    "category": _("Disability category"),
+    "grade": _("Disability grade"),
+    "certificate": _("Disability certificate number"),
+    "guardian": _("Guardian"),
+    "parents_work_in": _("Parents work in"),
+    "emergency_contact": _("Emergency contact"),
+    "group": _("Group"),
+    "since": _("Unemployed since"),
+    "registered": _("Registered as unemployed"),
+    "from_place": _("Comes from"),
+    "purpose": _("Purpose of stay"),
+}
+DETAIL_VALUES = {
+    "minimum_living": _("Minimum living allowance"),
+    "extreme_poverty": _("Extreme poverty support"),
+    "low_income": _("Low income"),
+    "other": _("Other"),
+    "visual": _("Visual"),
+    "hearing": _("Hearing"),
+    "speech": _("Speech"),
+    "physical": _("Physical"),
+    "intellectual": _("Intellectual"),
+    "mental": _("Mental"),
+    "multiple": _("Multiple"),
+    "community_correction": _("Under community correction"),
+    "released_prisoner": _("Released from prison"),
+    "drug_user": _("Drug user"),
+    "mental_illness": _("Serious mental illness"),
+    "petitioner": _("Petitioner"),
+    "yes": _("Yes"),
+    "no": _("No"),
+}
+
+
 class PlaceKind(models.TextChoices):
     SHOP = "shop", _("Shop")
     RESTAURANT = "restaurant", _("Restaurant")

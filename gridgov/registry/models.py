@@ -354,7 +354,8 @@ class AccessLog(models.Model):
 
 
 class ImportJob(TimeStamped):
-    """A spreadsheet import (批量導入) of households or residents, run in the background.
+    """A spreadsheet import (批量導入) of households, residents or attention tags, run in the
+    background.
 
     The uploaded file is kept encrypted (it holds ID numbers and phones, DESIGN idea 6) until
     the job is purged; progress counters are columns so that any process can report them
@@ -364,6 +365,7 @@ class ImportJob(TimeStamped):
     class Kind(models.TextChoices):
         HOUSEHOLDS = "households", pgettext_lazy("import of", "Households")
         RESIDENTS = "residents", pgettext_lazy("import of", "Residents")
+        TAGS = "tags", pgettext_lazy("import of", "Attention tags")
 
     class Mode(models.TextChoices):
         ALL = "all", _("All rows or nothing")

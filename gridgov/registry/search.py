@@ -75,6 +75,24 @@ class TextQuery:
         return [self.column if self.in_order else _unindexed(self.column), "id"]
 
 
+def whole_number(q: str | None) -> bool:
+    """Whether the query is a whole ID number or phone (7 digits and more): never sent in a
+    URL, which server and proxy logs keep. The last 4–6 digits may be."""
+    q = "".join(unicodedata.normalize("NFKC", q or "").split()).replace("-", "")
+    return bool(q) and q.isascii() and len(q) >= 7 and (q[:-1].isdigit() and q[-1].isalnum())
+
+
+def in_url_refused() -> ServiceError:
+    """The refusal of a whole ID number or phone in a URL (a GET query)."""
+    return ServiceError(
+        "number_in_url",
+        _("Search for a whole ID number or phone with the search form (POST): an address "
+          "with the number in it would be kept in server logs."),
+        field="q",
+        status=422,
+    )  # fmt: skip
+
+
 def parse_text(q: str) -> TextQuery:
     """What was typed in the search box, as a condition on residents."""
     # NFKC: full-width digits and letters, as Chinese input methods type them, are ASCII.

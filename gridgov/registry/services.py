@@ -268,6 +268,28 @@ def _snapshot(r: Resident) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def known_person(actor: Any, person: Resident) -> tuple[str, str]:
+    """(code, message) refusing to register again a person already in the registry.
+
+    Where they live and whether they died are said only to someone whose scope holds
+    them: anyone may learn that an ID number is registered (one row per person makes
+    that unavoidable), but not where that person is."""
+    if not in_scope(actor, person.grid_code):
+        return "already_registered", _(
+            "This ID number is already registered outside your area. Ask the grid where the "
+            "person lives, or an administrator."
+        )
+    if person.status == ResidentStatus.ACTIVE:
+        return "already_registered", _(
+            "This person already lives in another household (%(where)s)."
+        ) % {"where": person.grid_code}
+    if person.status == ResidentStatus.DECEASED:
+        return "known_person", _("This person is recorded as deceased.")
+    return "known_person", _(
+        "This person was registered before; move them in instead of adding them again."
+    )
+
+
 @transaction.atomic
 def add_resident(
     *, actor: Any, household: Household, data: ResidentIn, date: dt.date | None = None
@@ -279,20 +301,8 @@ def add_resident(
     ident, (phone_enc, phone_hash, phone_masked), birth, sex = _checked(data)
     existing = Resident.objects.filter(id_number_hash=ident.hash).first()
     if existing is not None:
-        if existing.status == ResidentStatus.ACTIVE:
-            raise ServiceError(
-                "already_registered",
-                _("This person already lives in another household (%(where)s).")
-                % {"where": existing.grid_code},
-                field="id_number",
-                status=409,
-            )
-        raise ServiceError(
-            "known_person",
-            _("This person was registered before; move them in instead of adding them again."),
-            field="id_number",
-            status=409,
-        )
+        code, message = known_person(actor, existing)
+        raise ServiceError(code, message, field="id_number", status=409)
     full, initials = pinyin.keys(data.name)
     try:
         with transaction.atomic():
@@ -309,12 +319,9 @@ def add_resident(
     except IntegrityError:
         # Another request registered the same number between our check and the insert.
         raise ServiceError(
-            "already_registered",
-            _("This person already lives in another household (%(where)s).")
-            % {"where": household.grid_code},
-            field="id_number",
+            "already_registered", _("This ID number is already registered."), field="id_number",
             status=409,
-        ) from None
+        ) from None  # fmt: skip
     Household.objects.filter(pk=household.pk).update(member_count=F("member_count") + 1)
     ResidentEvent.objects.create(
         resident=resident, kind=ResidentEventKind.MOVE_IN, date=date or timezone.localdate(),

@@ -205,6 +205,8 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     page = None
     if form.is_valid():
         try:
+            if request.method == "GET" and search.whole_number(params.get("q")):
+                raise search.in_url_refused()
             page = _paginate(search.residents_for(request.user, params), params.get("page"))
         except ServiceError as e:
             forms.show_error(form, e)

@@ -146,7 +146,8 @@ def template_file(request: HttpRequest, kind: str) -> HttpResponse:
     _importer(request)
     if kind not in xlsx.LAYOUTS:
         raise Http404
-    name = {"households": "住户导入模板.xlsx", "residents": "居民导入模板.xlsx"}[kind]
+    name = {"households": "住户导入模板.xlsx", "residents": "居民导入模板.xlsx",
+            "tags": "关注标签导入模板.xlsx"}[kind]  # fmt: skip
     return _download(xlsx.template(kind), name)
 
 

@@ -33,7 +33,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
-from .choices import DocumentType, HouseholdType, Relation, ResidenceStatus, ResidentStatus, Sex
+from .choices import (
+    DETAIL_VALUES,
+    DocumentType,
+    HouseholdType,
+    Relation,
+    ResidenceStatus,
+    ResidentStatus,
+    Sex,
+    TagKind,
+)
+from .services import TAG_DETAILS
 
 # Limits of an upload: bigger files are refused before they are opened.
 MAX_BYTES = 20 * 1024 * 1024
@@ -79,6 +89,15 @@ CHOICES: dict[str, type[models.TextChoices]] = {
     "document_type": DocumentType,
     "residence_status": ResidenceStatus,
     "sex": Sex,
+    "tag_kind": TagKind,
+}
+# Choice columns of a tag's own fields (services.TAG_DETAILS): column kind → stored codes,
+# labelled by choices.DETAIL_VALUES.
+DETAIL_CHOICES: dict[str, tuple[str, ...]] = {
+    f"detail_{key}": choices
+    for fields in TAG_DETAILS.values()
+    for key, choices in fields.items()
+    if choices is not None
 }
 # More spellings officials use (plan 3 says 物管小区).
 EXTRA_SPELLINGS: dict[str, dict[str, str]] = {
@@ -93,6 +112,15 @@ EXTRA_SPELLINGS: dict[str, dict[str, str]] = {
     "residence_status": {"户籍": "registered", "常住人口": "registered", "流动": "floating",
                          "外来人口": "floating", "境外": "foreign", "外籍": "foreign"},
     "sex": {"男性": "m", "女性": "f", "male": "m", "female": "f"},
+    "tag_kind": {"困难户": "hardship", "低保户": "hardship", "特困户": "hardship",
+                 "特困人员": "hardship", "独居": "elderly_alone", "空巢": "empty_nest",
+                 "留守": "left_behind_child", "残疾": "disability"},
+    "detail_assistance": {"低保": "minimum_living", "低保户": "minimum_living",
+                          "特困": "extreme_poverty", "特困供养人员": "extreme_poverty",
+                          "低收入户": "low_income"},
+    "detail_grade": {"一级": "1", "二级": "2", "三级": "3", "四级": "4", "1级": "1",
+                     "2级": "2", "3级": "3", "4级": "4"},
+    "detail_registered": {"已登记": "yes", "未登记": "no"},
 }  # fmt: skip
 TRUE_WORDS = {"是", "党员", "中共党员", "y", "yes", "true", "1", "√"}
 FALSE_WORDS = {"否", "群众", "非党员", "n", "no", "false", "0", ""}
@@ -129,11 +157,38 @@ RESIDENT_COLUMNS: tuple[Column, ...] = (
     Column("party_member", "党员", kind="bool", width=8, aliases=("政治面貌",)),
 )  # fmt: skip
 
+# The headers of a tag's own fields are the tag form's labels (choices.DETAIL_LABELS) in
+# Simplified Chinese, written out: the file format must not move with a translation.
+DETAIL_HEADERS = {
+    "assistance": "救助类型", "category": "残疾类别", "grade": "残疾等级",
+    "certificate": "残疾人证号", "guardian": "监护人", "parents_work_in": "父母务工地",
+    "emergency_contact": "紧急联系人", "group": "人群类别", "since": "失业时间",
+    "registered": "已登记失业", "from_place": "户籍地", "purpose": "来华事由",
+}  # fmt: skip
+
+TAG_COLUMNS: tuple[Column, ...] = (
+    # Exactly one of the two: a tag is on a resident or on a household.
+    Column("id_number", "身份证号", width=22,
+           aliases=("证件号码", "身份证号码", "公民身份号码")),
+    Column("household", "户编号", width=38),
+    Column("name", "姓名", width=12),
+    Column("tag_kind", "标签类型", required=True, kind="tag_kind", width=14,
+           aliases=("标签",)),
+    Column("start", "开始日期", required=True, kind="date", width=12, aliases=("起始日期",)),
+    Column("end", "结束日期", kind="date", width=12, aliases=("截止日期",)),
+    *(
+        Column(f"detail_{key}", header, kind=f"detail_{key}" if f"detail_{key}" in
+               DETAIL_CHOICES else "text", width=max(12, 2 * len(header) + 4))
+        for key, header in DETAIL_HEADERS.items()
+    ),
+)  # fmt: skip
+
 LAYOUTS: dict[str, tuple[Column, ...]] = {
     "households": HOUSEHOLD_COLUMNS,
     "residents": RESIDENT_COLUMNS,
+    "tags": TAG_COLUMNS,
 }
-SHEET_TITLES = {"households": "住户", "residents": "居民"}
+SHEET_TITLES = {"households": "住户", "residents": "居民", "tags": "关注标签"}
 
 
 def _help() -> dict[str, str]:
@@ -171,21 +226,60 @@ def _help() -> dict[str, str]:
     }
 
 
+def _tag_help() -> dict[str, str]:
+    """What each column of the tags layout holds (translated when called)."""
+    kinds_of: dict[str, list[str]] = {}
+    with translation.override("zh-hans"):
+        for kind, fields in TAG_DETAILS.items():
+            for key in fields:
+                kinds_of.setdefault(key, []).append(str(TagKind(kind).label))
+    out = {
+        "id_number": _(
+            "ID number of the resident the tag is on (a registered resident in your area). "
+            "Format the column as text. Leave empty for a tag on a household."
+        ),
+        "household": _(
+            "Household number (shown on the household's page) of a household the tag is on. "
+            "Fill in either the ID number or the household number, not both."
+        ),
+        "name": _("Optional: the resident's name, checked against the registry."),
+        "tag_kind": _("Kind of the tag."),
+        "start": _("Date from which the tag holds (YYYY-MM-DD)."),
+        "end": _("Date until which it holds, if known; not before the start."),
+    }
+    for key, kinds in kinds_of.items():
+        out[f"detail_{key}"] = _("Only for a tag of kind %(kinds)s; leave empty otherwise.") % {
+            "kinds": "、".join(kinds)
+        }
+    return out
+
+
+def is_choice(kind: str) -> bool:
+    return kind in CHOICES or kind in DETAIL_CHOICES
+
+
+def _pairs(kind: str) -> list[tuple[str, Any]]:
+    """(stored code, lazy label) of a choice set."""
+    if kind in CHOICES:
+        return list(CHOICES[kind].choices)
+    return [(code, DETAIL_VALUES.get(code, code)) for code in DETAIL_CHOICES[kind]]
+
+
 def labels(kind: str) -> list[str]:
     """The Simplified Chinese labels of a choice set, as the template offers them."""
     with translation.override("zh-hans"):
-        return [str(label) for label in CHOICES[kind].labels]
+        return [str(label) for _value, label in _pairs(kind)]
 
 
 def vocabulary(kind: str) -> dict[str, str]:
     """Every accepted spelling of a choice (lower-cased) → the stored code."""
-    choices = CHOICES[kind]
+    pairs = _pairs(kind)
     out: dict[str, str] = {}
     for language in ("en", "zh-hant", "zh-hans"):
         with translation.override(language):
-            for value, label in choices.choices:
+            for value, label in pairs:
                 out[str(label).strip().lower()] = value
-    for value in choices.values:
+    for value, _label in pairs:
         out[value.lower()] = value
     out.update(EXTRA_SPELLINGS.get(kind, {}))
     return out
@@ -193,7 +287,7 @@ def vocabulary(kind: str) -> dict[str, str]:
 
 def label_of(kind: str, value: str) -> str:
     with translation.override("zh-hans"):
-        return str(dict(CHOICES[kind].choices).get(value, value))
+        return str(dict(_pairs(kind)).get(value, value))
 
 
 # ---------------------------------------------------------------- neutralising cells
@@ -217,7 +311,7 @@ def _header_row(ws: Any, columns: Iterable[Column]) -> None:
         cell.fill = HEAD_FILL
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = col.width
-        if col.kind in ("text", "int") or col.kind in CHOICES:
+        if col.kind in ("text", "int") or is_choice(col.kind):
             # Typed as text: ID numbers and phones keep every digit and leading zeros.
             ws.column_dimensions[letter].number_format = "@"
     ws.freeze_panes = "A2"
@@ -231,7 +325,7 @@ def template(kind: str) -> bytes:
     ws.title = SHEET_TITLES[kind]
     _header_row(ws, columns)
     for i, col in enumerate(columns, start=1):
-        if col.kind in CHOICES:
+        if is_choice(col.kind):
             letter = get_column_letter(i)
             options = ",".join(labels(col.kind))
             dv = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
@@ -244,22 +338,23 @@ def template(kind: str) -> bytes:
             ws.add_data_validation(dv)
 
     notes = wb.create_sheet(NOTES_SHEET)
-    help_ = _help()
+    help_ = _help() | (_tag_help() if kind == "tags" else {})
     notes.append([_("Column"), _("Required"), _("Allowed values"), _("What to fill in")])
     for cell in notes[1]:
         cell.font = HEAD_FONT
         cell.fill = HEAD_FILL
     for col in columns:
-        allowed = "、".join(labels(col.kind)) if col.kind in CHOICES else ""
+        allowed = "、".join(labels(col.kind)) if is_choice(col.kind) else ""
         if col.kind == "bool":
             allowed = "是、否"
         elif col.kind == "date":
             allowed = "YYYY-MM-DD"
         notes.append([col.header, _("yes") if col.required else "", allowed, help_[col.key]])
     notes.append([])
+    what = {"households": _("household"), "residents": _("resident"), "tags": _("tag")}[kind]
     rules = [
         _("Fill in the first sheet, one row per %(what)s; keep the header row as it is.")
-        % {"what": _("household") if kind == "households" else _("resident")},
+        % {"what": what},
         _("At most %(rows)s rows and %(mb)s MB per file.")
         % {"rows": f"{MAX_ROWS:,}", "mb": MAX_BYTES // (1024 * 1024)},
         _(
@@ -267,11 +362,23 @@ def template(kind: str) -> bytes:
             "an error workbook: each bad cell is coloured and carries a note with the reason, "
             "and the column 错误 lists the row's problems."
         ),
-        _(
-            "Importing the same file again changes nothing: households are matched by grid "
-            "code + address + unit + room, residents by document number."
-        ),
     ]
+    if kind == "tags":
+        rules.append(
+            _(
+                "Importing the same file again changes nothing: a tag of the same kind on the "
+                "same resident or household from the same start date is the same tag; its end "
+                "date and fields are updated from the file."
+            )
+        )
+        rules.append(_("Fill in only the fields of the row's kind of tag; leave the others empty."))
+    else:
+        rules.append(
+            _(
+                "Importing the same file again changes nothing: households are matched by grid "
+                "code + address + unit + room, residents by document number."
+            )
+        )
     if kind == "residents":
         rules.append(
             _(
@@ -669,7 +776,7 @@ def _rejected_rows(sheet: Sheet, by_row: dict[int, list[Problem]]) -> bytes:
     return _saved(wb)
 
 
-# The layouts' columns by key (the two layouts agree on a key's kind and width).
+# The layouts' columns by key (the layouts agree on a key's kind and width).
 _COLUMNS = {c.key: c for layout in LAYOUTS.values() for c in layout}
 
 

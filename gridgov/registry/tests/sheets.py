@@ -73,3 +73,20 @@ def households_file(rows: list[list[Any]]) -> bytes:
 
 def opened(data: bytes) -> Any:
     return load_workbook(io.BytesIO(data))
+
+
+TAG_HEADERS = [c.header for c in xlsx.TAG_COLUMNS]
+
+
+def tag(*, number: str = "", household: Any = "", kind: str = "困难家庭",
+        start: Any = "2024-01-01", **extra: Any) -> list[Any]:  # fmt: skip
+    """A row of the tags layout; `extra` fills other columns by their header."""
+    row: dict[str, Any] = dict.fromkeys(TAG_HEADERS)
+    row.update({"身份证号": number, "户编号": str(household) if household else "",
+                "标签类型": kind, "开始日期": start})  # fmt: skip
+    row.update(extra)
+    return [row[h] for h in TAG_HEADERS]
+
+
+def tags_file(rows: list[list[Any]]) -> bytes:
+    return workbook(TAG_HEADERS, rows, title="关注标签")

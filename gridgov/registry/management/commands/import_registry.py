@@ -1,4 +1,4 @@
-"""gridgov import households|residents FILE.xlsx: the web page's import, from a shell.
+"""gridgov import households|residents|tags FILE.xlsx: the web page's import, from a shell.
 
 Runs in this process (not on the queue), with a progress bar per phase; the job is recorded
 like one from the page (ImportJob, one AuditEntry). Exit status 1 when nothing was saved.
@@ -49,7 +49,10 @@ class Bars:
 
 
 class Command(BaseCommand):
-    help = "Import households or residents from an xlsx file (templates: the import page)."
+    help = (
+        "Import households, residents or attention tags from an xlsx file (templates: the "
+        "import page)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=ImportJob.Kind.values)

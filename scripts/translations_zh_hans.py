@@ -619,4 +619,5 @@ ZH_HANS = {
     "Fill in only the fields of the row's kind of tag; leave the others empty.": '只填写本行标签类型对应的字段，其他字段留空。',
     'This ID number is already registered outside your area. Ask the grid where the person lives, or an administrator.': '该身份证号已在您的管辖范围之外登记。请联系此人所在网格或管理员。',
     'Search for a whole ID number or phone with the search form (POST): an address with the number in it would be kept in server logs.': '完整的身份证号或电话请用搜索框查询：含号码的网址会被服务器日志记录。',
+    'The sheet reaches beyond column %(columns)s; clear the cells right of the table (or copy the table into a new workbook).': '工作表超出了第 %(columns)s 列；请清除表格右侧的单元格（或把表格复制到新的工作簿）。',
 }

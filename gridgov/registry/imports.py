@@ -813,6 +813,13 @@ def _write_residents(
             Resident.objects.bulk_update(batch, fields)
             done += len(batch)
             report("writing", done, total)
+    # The tags of people moved in are filed where they live now (as services.move_resident).
+    moved_to: dict[str, list[int]] = {}
+    for p in moved_in:
+        moved_to.setdefault(p.grid_code, []).append(p.pk)
+    for grid_code, pks in moved_to.items():
+        for chunk in xlsx.iter_chunks(pks, LOOKUP_CHUNK):
+            Tag.objects.filter(resident_id__in=chunk).update(grid_code=grid_code)
 
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     insert(ResidentEvent, [

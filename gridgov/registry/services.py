@@ -434,6 +434,8 @@ def move_resident(
         Household.objects.filter(pk=target.pk).update(member_count=F("member_count") + 1)
         resident.household, resident.grid_code = target, target.grid_code
         resident.status = ResidentStatus.ACTIVE
+        # A person's tags are filed where the person lives: scope and 四清 follow them.
+        Tag.objects.filter(resident=resident).update(grid_code=target.grid_code)
     else:
         resident.household = None
         resident.status = (

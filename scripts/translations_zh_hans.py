@@ -620,4 +620,7 @@ ZH_HANS = {
     'This ID number is already registered outside your area. Ask the grid where the person lives, or an administrator.': '该身份证号已在您的管辖范围之外登记。请联系此人所在网格或管理员。',
     'Search for a whole ID number or phone with the search form (POST): an address with the number in it would be kept in server logs.': '完整的身份证号或电话请用搜索框查询：含号码的网址会被服务器日志记录。',
     'The sheet reaches beyond column %(columns)s; clear the cells right of the table (or copy the table into a new workbook).': '工作表超出了第 %(columns)s 列；请清除表格右侧的单元格（或把表格复制到新的工作簿）。',
+    "Guardian's phone": '监护人电话',
+    "Emergency contact's phone": '紧急联系人电话',
+    'Phone and ID numbers are not written here (this field is not encrypted); a phone goes into its own field.': '此处不要填写电话或证件号码（本栏不加密）；电话请填入专门的电话栏。',
 }

@@ -136,7 +136,7 @@ def _tag_out(t: Tag) -> dict[str, Any]:
         "grid_code": t.grid_code,
         "start": t.start,
         "end": t.end,
-        "details": t.details,
+        "details": services.shown_details(t.details),
         "reviewed_at": t.reviewed_at,
     }
 

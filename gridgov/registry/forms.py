@@ -394,7 +394,7 @@ def detail_items(tag: Any) -> list[tuple[str, str]]:
     """A tag's details as (label, value) for people to read."""
     return [
         (str(DETAIL_LABELS.get(k, k)), str(DETAIL_VALUES.get(v, v)))
-        for k, v in (tag.details or {}).items()
+        for k, v in services.shown_details(tag.details).items()
     ]
 
 
@@ -417,6 +417,11 @@ class TagForm(forms.Form):
                 self.fields[f"detail_{key}"] = forms.CharField(
                     label=label, required=False, max_length=100
                 )
+            elif choices == services.PHONE:
+                self.fields[f"detail_{key}"] = forms.CharField(
+                    label=label, required=False, max_length=20,
+                    widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+                )  # fmt: skip
             else:
                 options = [(c, DETAIL_VALUES.get(c, c)) for c in choices]
                 self.fields[f"detail_{key}"] = forms.ChoiceField(

@@ -920,7 +920,7 @@ def _write_tags(
             continue
         if matches:
             tag = matches[0]
-            if (tag.end, tag.details or {}) == (r.end, r.details):
+            if tag.end == r.end and services.same_details(tag.details, r.details):
                 unchanged += 1
                 continue
             tag.end, tag.details, tag.updated_at = r.end, r.details, now

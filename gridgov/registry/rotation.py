@@ -19,7 +19,7 @@ from django.db.models.functions import Substr
 from gridgov.core import models as audit
 from gridgov.core.lib import crypto
 
-from .models import ImportJob, Organisation, Resident
+from .models import ImportJob, Organisation, Resident, Tag
 
 Progress = Callable[[int], object]
 
@@ -186,6 +186,7 @@ def census(*, progress: Progress | None = None) -> Census:
             if progress is not None:
                 progress(1)
         fields.append(fc)
+    fields.append(_details_census(progress))
     return Census(
         key_ids=crypto.key_ids(),
         lookup_key_id=crypto.lookup_key_id(),
@@ -195,7 +196,7 @@ def census(*, progress: Progress | None = None) -> Census:
 
 
 def count_values() -> int:
-    return sum(t.values().count() for t in TARGETS)
+    return sum(t.values().count() for t in TARGETS) + sum(len(t) for _pk, t in _detail_tokens())
 
 
 # ---------------------------------------------------------------- re-encryption
@@ -225,7 +226,10 @@ class Reencrypted:
 
 def count_pending() -> int:
     newest = crypto.key_ids()[0]
-    return sum(t.pending(newest).count() for t in TARGETS)
+    in_details = sum(
+        1 for _pk, tokens in _detail_tokens() for v in tokens.values() if crypto.key_id(v) != newest
+    )
+    return sum(t.pending(newest).count() for t in TARGETS) + in_details
 
 
 def _batch(
@@ -276,12 +280,86 @@ def reencrypt(*, batch_size: int = 500, progress: Progress | None = None) -> Ree
             after, values = done
             if progress is not None:
                 progress(values)
+    _reencrypt_details(newest, batch_size, out, progress)
     if out.written:
         audit.record(
             actor=None, action="personal_data.reencrypt", object_type="field_key",
             object_key=newest, after=dict(out.written),
         )  # fmt: skip
     return out
+
+
+# ---------------------------------------------------------------- tokens in tags' details
+
+# A tag's phone fields (services.PHONE) keep their token in its details, under the field's
+# key + "_enc". Tags are few next to residents: read whole, batch by batch.
+DETAILS = Target(Tag, "details")
+
+
+def _detail_tokens() -> list[tuple[int, dict[str, str]]]:
+    """(tag pk, {key: token}) of every tag with a token in its details."""
+    out = []
+    for pk, details in Tag.objects.exclude(details={}).order_by("pk").values_list("pk", "details"):
+        tokens = {k: v for k, v in (details or {}).items() if k.endswith("_enc") and v}
+        if tokens:
+            out.append((pk, tokens))
+    return out
+
+
+def _details_census(progress: Progress | None) -> FieldCensus:
+    fc = FieldCensus(DETAILS)
+    for pk, tokens in _detail_tokens():
+        for token in tokens.values():
+            try:
+                crypto.decrypt(token)
+            except crypto.DecryptionError:
+                fc.problems.append(Problem(DETAILS.label, pk, _reason(token)))
+            else:
+                fc.by_key[crypto.key_id(token)] += 1
+            if progress is not None:
+                progress(1)
+    return fc
+
+
+def _reencrypt_details(
+    newest: str, batch_size: int, out: Reencrypted, progress: Progress | None
+) -> None:
+    """The tokens in tags' details under the newest key; a batch of tags is all or none."""
+    after = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Tag.objects.exclude(details={}).filter(pk__gt=after).order_by("pk")
+                .select_for_update().values_list("pk", "details")[:batch_size]
+            )  # fmt: skip
+            if not rows:
+                return
+            after = rows[-1][0]
+            changed, problems, values = [], [], 0
+            for pk, details in rows:
+                new = dict(details)
+                for key, token in details.items():
+                    if not key.endswith("_enc") or not token:
+                        continue
+                    values += 1
+                    try:
+                        new[key] = crypto.reencrypt(token)
+                    except crypto.DecryptionError:
+                        problems.append(Problem(DETAILS.label, pk, _reason(token)))
+                if new != details:
+                    changed.append((pk, new))
+            if problems:
+                out.problems += problems
+                out.skipped.append(SkippedBatch(DETAILS.label, rows[0][0], after, values))
+            else:
+                for pk, new in changed:
+                    Tag.objects.filter(pk=pk).update(details=new)
+                if changed:
+                    out.written[DETAILS.label] += sum(
+                        1 for _pk, new in changed for k in new if k.endswith("_enc")
+                    )
+        if progress is not None:
+            progress(values)
 
 
 # ---------------------------------------------------------------- lookup hashes

@@ -7,6 +7,7 @@ Audit rows carry ids and masked values only (DESIGN idea 6); unmasked reads go t
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -456,21 +457,55 @@ def move_resident(
 # ---------------------------------------------------------------- tags
 
 
-# The fields a tag of each kind carries of its own (R-REG-2), with their allowed values.
-TAG_DETAILS: dict[str, dict[str, tuple[str, ...] | None]] = {
+# A tag field holding a phone: stored encrypted (key + "_enc", re-encrypted by
+# `gridgov rotate_keys`) and masked (key); shown masked only (ADR 0005).
+PHONE = "phone"
+
+# The fields a tag of each kind carries of its own (R-REG-2): their allowed values, None for
+# free text, or PHONE. No field holds a document number: a disability certificate number
+# is the holder's ID number + two digits (category, grade), which are fields of their own.
+TAG_DETAILS: dict[str, dict[str, tuple[str, ...] | str | None]] = {
     TagKind.HARDSHIP: {"assistance": ("minimum_living", "extreme_poverty", "low_income", "other")},
     TagKind.DISABILITY: {"category": ("visual", "hearing", "speech", "physical", "intellectual",
                                       "mental", "multiple"),
-                         "grade": ("1", "2", "3", "4"), "certificate": None},
-    TagKind.LEFT_BEHIND_CHILD: {"guardian": None, "parents_work_in": None},
-    TagKind.ELDERLY_ALONE: {"emergency_contact": None},
-    TagKind.EMPTY_NEST: {"emergency_contact": None},
+                         "grade": ("1", "2", "3", "4")},
+    TagKind.LEFT_BEHIND_CHILD: {"guardian": None, "guardian_phone": PHONE,
+                                "parents_work_in": None},
+    TagKind.ELDERLY_ALONE: {"emergency_contact": None, "emergency_contact_phone": PHONE},
+    TagKind.EMPTY_NEST: {"emergency_contact": None, "emergency_contact_phone": PHONE},
     TagKind.SPECIAL_GROUP: {"group": ("community_correction", "released_prisoner", "drug_user",
                                       "mental_illness", "petitioner", "other")},
     TagKind.UNEMPLOYED: {"since": None, "registered": ("yes", "no")},
     TagKind.FLOATING: {"from_place": None},
     TagKind.FOREIGNER: {"purpose": None},
 }  # fmt: skip
+
+# Seven digits in a row in free text: a phone or document number, which belongs in a field
+# that encrypts it, never in clear text.
+_NUMBER_IN_TEXT = re.compile(r"\d{7,}")
+
+
+def shown_details(details: dict[str, Any] | None) -> dict[str, str]:
+    """A tag's details as they may be shown: phones masked, never their ciphertext."""
+    return {k: v for k, v in (details or {}).items() if not k.endswith("_enc")}
+
+
+def same_details(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Whether two tags' details say the same: encrypted phones are compared decrypted
+    (each encryption of a number differs); an unreadable one differs from anything."""
+
+    def comparable(d: dict[str, Any] | None) -> dict[str, Any]:
+        out = {}
+        for k, v in (d or {}).items():
+            if k.endswith("_enc"):
+                try:
+                    v = crypto.decrypt(v)
+                except crypto.DecryptionError:
+                    v = object()  # equal to nothing
+            out[k] = v
+        return out
+
+    return comparable(a) == comparable(b)
 
 
 def _details(kind: str, details: dict[str, Any]) -> dict[str, str]:
@@ -481,8 +516,21 @@ def _details(kind: str, details: dict[str, Any]) -> dict[str, str]:
             raise _invalid("invalid_detail", _("A %(kind)s tag has no field %(key)s.")
                            % {"kind": kind, "key": key}, f"details.{key}")  # fmt: skip
         choices = allowed[key]
-        text = str(value).strip()[:100]
-        if choices is not None and text not in choices:
+        text = unicodedata.normalize("NFKC", str(value)).strip()[:100]
+        if choices == PHONE:
+            enc, _hash, masked = phone_fields(text, field=f"details.{key}")
+            if masked:  # no lookup hash: no one is found by a contact's phone
+                out.update({key: masked, f"{key}_enc": enc})
+            continue
+        if choices is None:
+            if _NUMBER_IN_TEXT.search(re.sub(r"[\s\-]", "", text)):
+                raise _invalid(
+                    "number_in_text",
+                    _("Phone and ID numbers are not written here (this field is not "
+                      "encrypted); a phone goes into its own field."),
+                    f"details.{key}",
+                )  # fmt: skip
+        elif text not in choices:
             raise _invalid(
                 "invalid_detail",
                 _("%(key)s must be one of: %(choices)s.")

@@ -99,7 +99,7 @@ DETAIL_CHOICES: dict[str, tuple[str, ...]] = {
     f"detail_{key}": choices
     for fields in TAG_DETAILS.values()
     for key, choices in fields.items()
-    if choices is not None
+    if isinstance(choices, tuple)
 }
 # More spellings officials use (plan 3 says 物管小区).
 EXTRA_SPELLINGS: dict[str, dict[str, str]] = {
@@ -163,8 +163,9 @@ RESIDENT_COLUMNS: tuple[Column, ...] = (
 # Simplified Chinese, written out: the file format must not move with a translation.
 DETAIL_HEADERS = {
     "assistance": "救助类型", "category": "残疾类别", "grade": "残疾等级",
-    "certificate": "残疾人证号", "guardian": "监护人", "parents_work_in": "父母务工地",
-    "emergency_contact": "紧急联系人", "group": "人群类别", "since": "失业时间",
+    "guardian": "监护人", "guardian_phone": "监护人电话", "parents_work_in": "父母务工地",
+    "emergency_contact": "紧急联系人", "emergency_contact_phone": "紧急联系人电话",
+    "group": "人群类别", "since": "失业时间",
     "registered": "已登记失业", "from_place": "户籍地", "purpose": "来华事由",
 }  # fmt: skip
 

@@ -1,7 +1,7 @@
 """Secrets and a small registry encrypted under the old one, for the key rotation tests.
 
 Under OLD alone: 5 ID numbers and 4 phones of residents, 1 organisation phone, 1 upload and
-1 error workbook of an import: 12 tokens.
+1 error workbook of an import, 1 emergency contact's phone in a tag's details: 13 tokens.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.test import override_settings
 
 from gridgov.core.lib import crypto, idnumbers
 from gridgov.registry import imports, search, services
-from gridgov.registry.models import ImportJob, Organisation, Resident
+from gridgov.registry.models import ImportJob, Organisation, Resident, Tag
 
 OLD = "old-field-secret-for-tests-00000000000000"
 NEW = "new-field-secret-for-tests-11111111111111"
@@ -60,6 +60,10 @@ def build(cast: Any) -> SimpleNamespace:
         services.register_organisation(
             actor=cast.admin, grid_code=A1, name="乙公司", kind="enterprise"
         )
+        r.tag = services.add_tag(
+            actor=cast.admin, kind="elderly_alone", start=dt.date(2025, 1, 1),
+            resident=r.residents[0], details={"emergency_contact_phone": "13300005555"},
+        )  # fmt: skip
         r.job = ImportJob.objects.create(
             kind="residents", filename="upload.xlsx", content_enc=imports.seal(UPLOAD),
             error_file_enc=imports.seal(ERRORS),
@@ -92,6 +96,9 @@ def tokens() -> dict[str, str]:
         for row in model.objects.values("pk", *fields):
             table = model._meta.db_table
             out.update({f"{table}.{f} {row['pk']}": row[f] for f in fields if row[f]})
+    for pk, details in Tag.objects.values_list("pk", "details"):
+        out.update({f"registry_tag.details {pk} {k}": v for k, v in details.items()
+                    if k.endswith("_enc")})  # fmt: skip
     return out
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
+from gridgov.core.lib import crypto
 from gridgov.core.models import AuditEntry
 from gridgov.registry import imports, services
 from gridgov.registry.models import Household, ImportJob, Resident, Tag
@@ -70,9 +71,10 @@ def four(reg: Any, end: str = "2025-03-01") -> bytes:
     return tags_file([
         tag(number=id_number(600), kind="困难家庭", 救助类型="低保", 姓名="张老"),
         tag(number=id_number(601), kind="残疾人", start=dt.date(2023, 5, 1), 残疾类别="肢体",
-            残疾等级=2, 残疾人证号="64040219800101002X42"),
+            残疾等级=2),
         tag(household=reg.home.public_id, kind="困难家庭", start="2024/03/01", 结束日期=end),
-        tag(number=id_number(600), kind="独居老人", 紧急联系人="王某"),
+        tag(number=id_number(600), kind="独居老人", 紧急联系人="王某",
+            紧急联系人电话="13900001234"),
     ])  # fmt: skip
 
 
@@ -87,16 +89,14 @@ def test_it_imports_tags_on_residents_and_households_with_one_audit_entry(
     assert (hardship.start, hardship.end, hardship.details, hardship.grid_code) == (
         dt.date(2024, 1, 1), None, {"assistance": "minimum_living"}, A1,
     )  # fmt: skip
-    assert Tag.objects.get(resident=reg.li).details == {
-        "category": "physical", "grade": "2", "certificate": "64040219800101002X42"
-    }  # fmt: skip
+    assert Tag.objects.get(resident=reg.li).details == {"category": "physical", "grade": "2"}
     on_home = Tag.objects.get(household=reg.home)
     assert (on_home.kind, on_home.start, on_home.end) == (
         "hardship", dt.date(2024, 3, 1), dt.date(2025, 3, 1),
     )  # fmt: skip
-    assert Tag.objects.get(resident=reg.zhang, kind="elderly_alone").details == {
-        "emergency_contact": "王某"
-    }
+    alone = Tag.objects.get(resident=reg.zhang, kind="elderly_alone").details
+    assert (alone["emergency_contact"], alone["emergency_contact_phone"]) == ("王某", "139****1234")
+    assert crypto.decrypt(alone["emergency_contact_phone_enc"]) == "13900001234"
     entry = AuditEntry.objects.get(action="tags.import")
     assert (entry.actor, entry.object_key) == (cast.worker_a1, str(job.public_id))
     assert (entry.after["created"], entry.after["rows"]) == (4, 4)
@@ -170,7 +170,7 @@ def test_it_names_each_bad_cell_and_saves_nothing(cast: Any, reg: Any) -> None:
     sheet = opened(imports.unseal(job.error_file_enc)).worksheets[0]
     assert sheet.cell(row=9, column=9).comment.text == messages[9]  # I: 残疾等级
     assert sheet.cell(row=9, column=9).fill.start_color.rgb == "00FFC7CE"
-    assert sheet.cell(row=1, column=19).value == "错误"
+    assert sheet.cell(row=1, column=20).value == "错误"
 
 
 def test_it_saves_the_valid_rows_when_asked(cast: Any, reg: Any) -> None:

@@ -45,7 +45,9 @@ def test_it_reads_back_its_own_template_filled_in(cast: Any) -> None:
     assert set(empty.positions) == {c.key for c in xlsx.TAG_COLUMNS}
     book = opened(template)
     assert book.sheetnames == ["关注标签", "说明"]
-    listed = [row[0].value for row in book["说明"].iter_rows(min_row=2, max_row=19)]
+    listed = [
+        row[0].value for row in book["说明"].iter_rows(min_row=2, max_row=1 + len(xlsx.TAG_COLUMNS))
+    ]
     assert listed == [c.header for c in xlsx.TAG_COLUMNS]
     sheet = book.worksheets[0]
     sheet.append(tag(number=id_number(700), kind="残疾人", 残疾类别="视力", 残疾等级="一级"))

@@ -47,7 +47,7 @@ def report(reg: Any, lookup: str, counts: tuple[int, ...], total: int) -> str:
     labels = [
         "registry_resident.id_number_enc", "registry_resident.phone_enc",
         "registry_organisation.phone_enc", "registry_importjob.content_enc",
-        "registry_importjob.error_file_enc",
+        "registry_importjob.error_file_enc", "registry_tag.details",
     ]  # fmt: skip
     return "".join(
         [
@@ -60,18 +60,18 @@ def report(reg: Any, lookup: str, counts: tuple[int, ...], total: int) -> str:
 
 
 def test_it_moves_every_value_under_the_new_key_unchanged(reg: Any) -> None:
-    # Given 12 values under the old key, and the new key put in front, the old one pinned
+    # Given 13 values under the old key, and the new key put in front, the old one pinned
     with under(NEW, OLD, lookup=OLD):
         before = plain()
         lookup = f"{crypto.lookup_key_id()}, set by GRIDGOV_LOOKUP_KEY"
         # When the command runs, two values per transaction
         output = run("--batch-size", "2")
         # Then every value is under the new key, and reads as before
-        assert key_ids_in_use() == {reg.new_id: 12}
+        assert key_ids_in_use() == {reg.new_id: 13}
         assert plain() == before
     # And the lookup hashes were left alone
     assert hashes() == reg.hashes
-    assert output == report(reg, lookup, (5, 4, 1, 1, 1), 12) + (
+    assert output == report(reg, lookup, (5, 4, 1, 1, 1, 1), 13) + (
         "Run `gridgov rotate_keys --check` before removing an older secret.\n"
     )
     entry = AuditEntry.objects.get(action="personal_data.reencrypt")
@@ -79,7 +79,7 @@ def test_it_moves_every_value_under_the_new_key_unchanged(reg: Any) -> None:
     assert entry.after == {
         "registry_resident.id_number_enc": 5, "registry_resident.phone_enc": 4,
         "registry_organisation.phone_enc": 1, "registry_importjob.content_enc": 1,
-        "registry_importjob.error_file_enc": 1,
+        "registry_importjob.error_file_enc": 1, "registry_tag.details": 1,
     }  # fmt: skip
 
 
@@ -149,9 +149,9 @@ def test_it_continues_where_an_interrupted_run_stopped(
         monkeypatch.undo()
         # When it runs again, it does the rest
         output = run("--batch-size", "2")
-        assert key_ids_in_use() == {reg.new_id: 12}
+        assert key_ids_in_use() == {reg.new_id: 13}
         assert plain() == before
-    assert output == report(reg, lookup, (3, 4, 1, 1, 1), 10) + (
+    assert output == report(reg, lookup, (3, 4, 1, 1, 1, 1), 11) + (
         "Run `gridgov rotate_keys --check` before removing an older secret.\n"
     )
 
@@ -183,7 +183,7 @@ def test_it_reports_a_damaged_token_and_writes_nothing_of_its_batch(reg: Any) ->
     after = tokens()
     phone = "registry_resident.phone_enc {}".format
     assert [after[phone(pk)] for pk in (zhang, wang)] == [before[phone(pk)] for pk in (zhang, wang)]
-    assert key_ids_in_use() == {reg.new_id: 10, reg.old_id: 2}
+    assert key_ids_in_use() == {reg.new_id: 11, reg.old_id: 2}
     assert {crypto.key_id(after[phone(pk)]) for pk in (zhao, sun)} == {reg.new_id}
 
 
@@ -199,4 +199,4 @@ def test_it_reports_a_value_under_a_key_that_is_not_configured(reg: Any) -> None
         " left unchanged",
     ]
     assert Organisation.objects.get(pk=reg.org.pk).phone_enc == "0badc0de$AAAA"
-    assert key_ids_in_use() == {reg.new_id: 11, "0badc0de": 1}
+    assert key_ids_in_use() == {reg.new_id: 12, "0badc0de": 1}

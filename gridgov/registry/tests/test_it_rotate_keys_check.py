@@ -33,7 +33,7 @@ def table(ids: list[str], rows: list[tuple[int, ...]], hashes: tuple[int, ...]) 
     labels = [
         "registry_resident.id_number_enc", "registry_resident.phone_enc",
         "registry_organisation.phone_enc", "registry_importjob.content_enc",
-        "registry_importjob.error_file_enc",
+        "registry_importjob.error_file_enc", "registry_tag.details",
     ]  # fmt: skip
     return [
         "",
@@ -62,11 +62,11 @@ def test_it_says_what_stands_between_a_rotation_and_removing_the_old_secret(reg:
         f"Lookup key: {lookup}, derived from the oldest field secret ({reg.old_id})",
         *table(
             [reg.new_id, reg.old_id],
-            [(0, 5, 0), (0, 4, 0), (0, 1, 0), (0, 1, 0), (0, 1, 0)],
+            [(0, 5, 0), (0, 4, 0), (0, 1, 0), (0, 1, 0), (0, 1, 0), (0, 1, 0)],
             (5, 0, 4, 0),
         ),
         f"NOT safe yet to remove the older secrets ({reg.old_id}):",
-        "- 12 values still under older keys: run `gridgov rotate_keys`.",
+        "- 13 values still under older keys: run `gridgov rotate_keys`.",
         f"- The lookup key is derived from the oldest secret ({reg.old_id}): set"
         " GRIDGOV_LOOKUP_KEY to that same secret first (every hash stays valid).",
     ]
@@ -85,7 +85,7 @@ def test_it_says_the_old_secret_may_go_once_all_is_moved_and_the_lookup_key_pinn
         f"Lookup key: {lookup}, set by GRIDGOV_LOOKUP_KEY",
         *table(
             [reg.new_id, reg.old_id],
-            [(5, 0, 0), (4, 0, 0), (1, 0, 0), (1, 0, 0), (1, 0, 0)],
+            [(5, 0, 0), (4, 0, 0), (1, 0, 0), (1, 0, 0), (1, 0, 0), (1, 0, 0)],
             (5, 0, 4, 0),
         ),
         f"Safe to remove the older secrets ({reg.old_id}): keep only the newest in"
@@ -98,7 +98,7 @@ def test_it_says_the_old_secret_may_go_once_all_is_moved_and_the_lookup_key_pinn
     assert output.splitlines() == [
         f"Field keys, newest first: {reg.new_id}",
         f"Lookup key: {lookup}, set by GRIDGOV_LOOKUP_KEY",
-        *table([reg.new_id], [(5, 0), (4, 0), (1, 0), (1, 0), (1, 0)], (5, 0, 4, 0)),
+        *table([reg.new_id], [(5, 0), (4, 0), (1, 0), (1, 0), (1, 0), (1, 0)], (5, 0, 4, 0)),
         f"One field secret is configured ({reg.new_id}): none to remove.",
     ]
 
@@ -114,7 +114,7 @@ def test_it_lists_unreadable_values_and_hashes_under_another_lookup_key(reg: Any
     assert e.value.output.splitlines() == [  # type: ignore[attr-defined]
         f"Field keys, newest first: {reg.old_id}",
         f"Lookup key: {lookup}, set by GRIDGOV_LOOKUP_KEY",
-        *table([reg.old_id], [(4, 1), (4, 0), (1, 0), (1, 0), (1, 0)], (0, 4, 0, 4)),
+        *table([reg.old_id], [(4, 1), (4, 0), (1, 0), (1, 0), (1, 0), (1, 0)], (0, 4, 0, 4)),
         f"registry_resident.id_number_enc row {li}: unknown key id 0badc0de (not among the"
         " configured keys)",
         f"One field secret is configured ({reg.old_id}): none to remove.",

@@ -436,4 +436,4 @@ def test_it_refuses_a_tag_that_ends_before_it_starts(cast: Any, reg: Any) -> Non
 def test_it_offers_the_fields_of_the_tag_kind_picked(cast: Any) -> None:
     r = as_(cast, "worker_a1").get("/registry/tags/fields/", {"kind": "left_behind_child"})
     names = [i.attrs["name"] for i in Page(r.content.decode()).root.all("input")]
-    assert names == ["detail_guardian", "detail_parents_work_in"]
+    assert names == ["detail_guardian", "detail_guardian_phone", "detail_parents_work_in"]

@@ -140,7 +140,7 @@ class Command(BaseCommand):
                 f"Nothing to re-encrypt: every value is under the newest key {out.newest}."
             )
             return
-        for target in rotation.TARGETS:
+        for target in (*rotation.TARGETS, rotation.DETAILS):
             self.stdout.write(f"{target.label}: {out.written[target.label]} re-encrypted")
         self.stdout.write(
             f"{rotation.plural(written, 'value')} re-encrypted under key {out.newest}."

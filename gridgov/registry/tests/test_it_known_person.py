@@ -4,28 +4,18 @@ whether they died) is said only to someone whose scope holds them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.db import transaction
 
 from gridgov.core.errors import ServiceError
 from gridgov.registry import imports, services
 from gridgov.registry.models import Resident
 
 from .sheets import resident, residents_file
-from .test_pages import B1, build_registry, id_number
+from .test_pages import B1, id_number
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def reg(cast: SimpleNamespace, django_db_blocker: Any) -> Iterator[SimpleNamespace]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_registry(cast)
-        transaction.set_rollback(True)
 
 
 def refusal(actor: Any, home: Any, number: str) -> str:

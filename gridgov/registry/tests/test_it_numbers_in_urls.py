@@ -3,23 +3,13 @@ and proxy logs keep URLs. The forms POST it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.db import transaction
 
-from .test_pages import as_, build_registry, error, parse
+from .test_pages import as_, error, parse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def reg(cast: SimpleNamespace, django_db_blocker: Any) -> Iterator[SimpleNamespace]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_registry(cast)
-        transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("q", ["id", "13912345678"])

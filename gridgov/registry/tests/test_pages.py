@@ -4,12 +4,10 @@ each page shows and saves. Forms are checked through their error ids and the dat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -60,13 +58,6 @@ def build_registry(c: SimpleNamespace) -> SimpleNamespace:
         details={"grade": "2"},
     )  # fmt: skip
     return r
-
-
-@pytest.fixture(scope="module")
-def reg(cast: SimpleNamespace, django_db_blocker: Any) -> Iterator[SimpleNamespace]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_registry(cast)
-        transaction.set_rollback(True)
 
 
 def as_(cast: Any, who: str | None) -> Client:

@@ -4,26 +4,16 @@ their filters, registration forms, and who may read what."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
 from gridgov.grids.tests.test_pages import Node, Page
 
-from .test_pages import A1, B1, as_, build_registry, error, parse, snapshot, urls
+from .test_pages import A1, B1, as_, error, parse, snapshot, urls
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def reg(cast: SimpleNamespace, django_db_blocker: Any) -> Iterator[SimpleNamespace]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_registry(cast)
-        transaction.set_rollback(True)
 
 
 def body(p: Page) -> list[list[str]]:

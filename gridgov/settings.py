@@ -197,6 +197,15 @@ GRID_COVERAGE_MIN_WIDTH_M = env_float("GRIDGOV_GRID_COVERAGE_MIN_WIDTH_M", 0.5)
 # several machines (install the `redis` package).
 GRIDGOV_TASKS_URL = os.environ.get("GRIDGOV_TASKS_URL", "")
 
+# The largest upload taken (an import's 20 MB workbook and the form around it); past it the
+# file is not stored (core.uploads.SizeCap). Cap request bodies at the proxy too.
+GRIDGOV_MAX_UPLOAD_BYTES = 21 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "gridgov.core.uploads.SizeCap",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gridgov.core import uploads
 from gridgov.core.errors import ServiceError
 from gridgov.core.scope import scope_q
 from gridgov.grids.models import Grid
@@ -94,7 +95,13 @@ def _refused(e: ServiceError) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     _importer(request)
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and uploads.too_large(request):
+        # The file was not kept (core.uploads.SizeCap): say why rather than "required".
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", _("The file is larger than %(mb)s MB.")
+                       % {"mb": xlsx.MAX_BYTES // (1024 * 1024)})  # fmt: skip
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             job = imports.create_job(

@@ -156,15 +156,15 @@ def unseal(token: str) -> bytes:
 
 
 @dataclass
-class HouseholdRow:
+class _AtAddress:
+    """A row about a household at an address: households are matched by grid, address,
+    unit and room."""
+
     row: int
     grid: str
     address: str
     unit: str
     room: str
-    floor: int | None
-    household_type: str
-    building: str
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -172,22 +172,20 @@ class HouseholdRow:
 
 
 @dataclass
-class ResidentRow:
-    row: int
-    grid: str
-    address: str
-    unit: str
-    room: str
+class HouseholdRow(_AtAddress):
+    floor: int | None
+    household_type: str
+    building: str
+
+
+@dataclass
+class ResidentRow(_AtAddress):
     household_type: str
     data: services.ResidentIn
     ident: services.Identity
     phone: tuple[str, str, str]
     birth: dt.date
     sex: str
-
-    @property
-    def key(self) -> tuple[str, str, str, str]:
-        return (self.grid, self.address, self.unit, self.room)
 
 
 @dataclass

@@ -152,6 +152,19 @@ def _refused(form: Form, error: ServiceError) -> int:
     return error.status if error.status in (409, 422) else 422
 
 
+def _act(form: Form, act: Callable[[dict[str, Any]], Any]) -> tuple[Any, int]:
+    """A POSTed form's action: `act(cleaned_data)` when the form is valid. (its result,
+    200), or (None, the status to answer with) when the form or the service refused — the
+    refusal shown on the form. `act` returning None is a refusal it put on the form."""
+    if not form.is_valid():
+        return None, 422
+    try:
+        done = act(form.cleaned_data)
+    except ServiceError as e:
+        return None, _refused(form, e)
+    return (done, 200) if done is not None else (None, 422)
+
+
 def _render(request: HttpRequest, template: str, ctx: dict[str, Any], status: int = 200) -> Any:
     ctx.setdefault("can_audit", _holds(request.user, Right.VIEW_AUDIT))
     return render(request, template, ctx, status=status)
@@ -305,20 +318,13 @@ def resident_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = forms.ResidentForm(request.POST, editing=resident)
-        status = 422
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.update_resident_keeping(
-                    actor=request.user,
-                    resident=resident,
-                    data=form.resident_in(),
-                    keep_id_number=not d.get("id_number"),
-                    keep_phone=not d.get("phone") and not d.get("clear_phone"),
-                )
-                return redirect("registry:resident_detail", public_id=resident.public_id)
-            except ServiceError as e:
-                status = _refused(form, e)
+        done, status = _act(form, lambda d: services.update_resident_keeping(
+            actor=request.user, resident=resident, data=form.resident_in(),
+            keep_id_number=not d.get("id_number"),
+            keep_phone=not d.get("phone") and not d.get("clear_phone"),
+        ))  # fmt: skip
+        if done:
+            return redirect("registry:resident_detail", public_id=resident.public_id)
     else:
         form = forms.ResidentForm(
             initial=forms.ResidentForm.initial_for(resident), editing=resident
@@ -334,18 +340,11 @@ def resident_new(request: HttpRequest, public_id: Any) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = forms.NewResidentForm(request.POST)
-        status = 422
-        if form.is_valid():
-            try:
-                resident = services.add_resident(
-                    actor=request.user,
-                    household=household,
-                    data=form.resident_in(),
-                    date=form.cleaned_data["date"],
-                )
-                return redirect("registry:resident_detail", public_id=resident.public_id)
-            except ServiceError as e:
-                status = _refused(form, e)
+        resident, status = _act(form, lambda d: services.add_resident(
+            actor=request.user, household=household, data=form.resident_in(), date=d["date"],
+        ))  # fmt: skip
+        if resident:
+            return redirect("registry:resident_detail", public_id=resident.public_id)
     else:
         form = forms.NewResidentForm()
     ctx = {"form": form, "household": household, "section": "households"}
@@ -359,9 +358,8 @@ def resident_move(request: HttpRequest, public_id: Any) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = forms.MoveForm(request.POST)
-        status = 422
-        if form.is_valid():
-            d = form.cleaned_data
+
+        def move(d: dict[str, Any]) -> Resident | None:
             target = None
             if d["target"] is not None:
                 target = (
@@ -371,19 +369,16 @@ def resident_move(request: HttpRequest, public_id: Any) -> HttpResponse:
                 )
                 if target is None:
                     form.add_error("household", _("No household with this number in your grids."))
-            if not form.errors:
-                try:
-                    services.move_resident(
-                        actor=request.user,
-                        resident=resident,
-                        to=target,
-                        date=d["date"],
-                        note=d.get("note") or "",
-                        kind=ResidentEventKind.DEATH if d["action"] == form.DEATH else None,
-                    )
-                    return redirect("registry:resident_detail", public_id=resident.public_id)
-                except ServiceError as e:
-                    status = _refused(form, e)
+                    return None
+            return services.move_resident(
+                actor=request.user, resident=resident, to=target, date=d["date"],
+                note=d.get("note") or "",
+                kind=ResidentEventKind.DEATH if d["action"] == form.DEATH else None,
+            )  # fmt: skip
+
+        done, status = _act(form, move)
+        if done:
+            return redirect("registry:resident_detail", public_id=resident.public_id)
     else:
         form = forms.MoveForm()
     ctx = {"form": form, "resident": resident, "section": "residents"}
@@ -489,14 +484,12 @@ def _registration(
     status = 200
     if request.method == "POST":
         form = form_class(request.POST, grids=grids)
-        status = 422
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                obj = register(actor=request.user, grid_code=data.pop("grid"), **data)
-                return redirect(done(obj))
-            except ServiceError as e:
-                status = _refused(form, e)
+        obj, status = _act(form, lambda d: register(
+            actor=request.user, grid_code=d["grid"],
+            **{k: v for k, v in d.items() if k != "grid"},
+        ))  # fmt: skip
+        if obj:
+            return redirect(done(obj))
     else:
         form = form_class(grids=grids)
     back = reverse(f"registry:{section[:-1]}_list")
@@ -528,21 +521,13 @@ def _add_tag(
     request: HttpRequest, page: Any, subject: Resident | Household, done: str, **whom: Any
 ) -> HttpResponse:
     form = forms.TagForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.add_tag(
-                actor=request.user,
-                kind=d["kind"],
-                start=d["start"],
-                end=d.get("end"),
-                details=form.details(),
-                **whom,
-            )
-            return redirect(done + "#tags")
-        except ServiceError as e:
-            return page(request, subject, tag_form=form, status=_refused(form, e))
-    return page(request, subject, tag_form=form, status=422)
+    tag, status = _act(form, lambda d: services.add_tag(
+        actor=request.user, kind=d["kind"], start=d["start"], end=d.get("end"),
+        details=form.details(), **whom,
+    ))  # fmt: skip
+    if tag:
+        return redirect(done + "#tags")
+    return page(request, subject, tag_form=form, status=status)
 
 
 @login_required
@@ -575,14 +560,11 @@ def tag_review(request: HttpRequest, pk: int) -> HttpResponse:
                Right.CHANGE_REGISTRY, pk=pk)  # fmt: skip
     subject = tag.resident or tag.household
     form = forms.TagReviewForm(request.POST, prefix=f"tag{tag.pk}")
-    status = 422
-    if form.is_valid():
-        try:
-            services.review_tag(actor=request.user, tag=tag, end=form.cleaned_data["end"])
-            name = "resident_detail" if tag.resident else "household_detail"
-            return redirect(reverse(f"registry:{name}", args=[subject.public_id]) + "#tags")
-        except ServiceError as e:
-            status = _refused(form, e)
+    done, status = _act(form, lambda d: services.review_tag(actor=request.user, tag=tag,
+                                                            end=d["end"]))  # fmt: skip
+    if done:
+        name = "resident_detail" if tag.resident else "household_detail"
+        return redirect(reverse(f"registry:{name}", args=[subject.public_id]) + "#tags")
     if tag.resident is not None:
         resident = _resident(request, tag.resident.public_id)
         return _resident_page(request, resident, review_forms={tag.pk: form}, status=status)
@@ -607,6 +589,11 @@ class Record:
     update: Callable[[Any, Any, Form], Any]  # (actor, record, valid form) → record
     facts: Callable[[Any], list[tuple[str, Any]]]
     located: bool = True  # has a location: the forms pick it on a map, the page shows it
+    # What the detail page shows beyond the facts (a template extending record_detail and
+    # its context), and what the correction form is made with beyond the data.
+    detail_template: str = "registry/record_detail.html"
+    more: Callable[[Any], dict[str, Any]] = lambda _obj: {}
+    edit_kwargs: Callable[[Any], dict[str, Any]] = lambda _obj: {}
 
     def key(self, obj: Any) -> str:
         return str(getattr(obj, self.lookup))
@@ -616,6 +603,16 @@ def _register_building(*, actor: Any, grid_code: str, **data: Any) -> Building:
     return services.register_building(
         actor=actor, grid_code=grid_code, data=services.BuildingIn(**data)
     )
+
+
+def _building_households(b: Building) -> dict[str, Any]:
+    """The building page's households, by unit, floor and room, and their members."""
+    households = list(
+        b.households.order_by("unit", "floor", "room", "id").only(
+            "public_id", "address", "unit", "floor", "room", "household_type", "member_count"
+        )
+    )
+    return {"households": households, "members": sum(h.member_count for h in households)}
 
 
 def _update_building(actor: Any, b: Building, form: Form) -> Building:
@@ -635,6 +632,7 @@ RECORDS: dict[str, Record] = {
         new_title=gettext_lazy("Register a building"), new_form=forms.BuildingForm,
         register=_register_building,
         edit_form=forms.BuildingFieldsForm, update=_update_building,
+        detail_template="registry/building_detail.html", more=_building_households,
         facts=lambda b: [(_("floors"), b.floors), (_("units"), b.units),
                          (_("footprint"), _("drawn") if b.footprint else _("not drawn yet"))],
     ),
@@ -661,6 +659,7 @@ RECORDS: dict[str, Record] = {
         new_title=gettext_lazy("Register an organisation"), new_form=forms.OrganisationForm,
         register=services.register_organisation,
         edit_form=forms.OrganisationEditForm, update=_update_organisation,
+        edit_kwargs=lambda o: {"masked_phone": o.phone_masked},
         facts=lambda o: [(_("kind"), o.get_kind_display()),
                          (_("unified social credit code"), o.credit_code),
                          (_("address"), o.address), (_("contact"), o.contact_name),
@@ -719,25 +718,14 @@ def record_detail(request: HttpRequest, section: str, key: str) -> HttpResponse:
         "edit_url": edit,
         "back": reverse(f"registry:{section[:-1]}_list"),
         "back_label": SECTIONS[section],
+        **spec.more(obj),
     }
-    template = "registry/record_detail.html"
-    if section == "buildings":
-        households = list(
-            obj.households.order_by("unit", "floor", "room", "id").only(
-                "public_id", "address", "unit", "floor", "room", "household_type", "member_count"
-            )
-        )
-        ctx["households"] = households
-        ctx["members"] = sum(h.member_count for h in households)
-        template = "registry/building_detail.html"
-    return _render(request, template, ctx)
+    return _render(request, spec.detail_template, ctx)
 
 
 def _edit_form(section: str, obj: Any, data: Any = None) -> Form:
     spec = RECORDS[section]
-    kwargs: dict[str, Any] = {}
-    if section == "organisations":
-        kwargs["masked_phone"] = obj.phone_masked
+    kwargs = spec.edit_kwargs(obj)
     if data is not None:
         return spec.edit_form(data, **kwargs)
     initial = {
@@ -762,13 +750,9 @@ def record_edit(request: HttpRequest, section: str, key: str) -> HttpResponse:
     status = 200
     form = _edit_form(section, obj, request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                spec.update(request.user, obj, form)
-                return redirect(detail)
-            except ServiceError as e:
-                status = _refused(form, e)
+        done, status = _act(form, lambda _d: spec.update(request.user, obj, form))
+        if done:
+            return redirect(detail)
     ctx = {
         "section": section,
         "record": obj,

@@ -14,6 +14,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from gridgov.accounts.models import ApiToken
 from gridgov.core.errors import ServiceError
+from gridgov.core.inputs import refused_message
 
 
 class TokenAuth(HttpBearer):
@@ -23,10 +24,10 @@ class TokenAuth(HttpBearer):
             .filter(key_hash=ApiToken.hash(token), user__is_active=True)
             .first()
         )
-        if found is None:
+        now = timezone.now()
+        if found is None or found.is_expired(now):
             return None
         # One write a minute at most: last use is for people, not for accounting.
-        now = timezone.now()
         if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
@@ -83,6 +84,8 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         "literal_error": _("Must be one of: %(allowed)s.") % {"allowed": ctx.get("expected")},
         "dict_type": _("Must be a JSON object."),
         "json_invalid": _("The body is not valid JSON."),
+        "date_type": _("Must be a date (YYYY-MM-DD)."),
+        "text_refused": refused_message(str(ctx.get("label"))),
     }
     # Not pydantic's own "msg" for the rest: it is English whatever the person's language.
     return messages.get(kind, _("Invalid input."))

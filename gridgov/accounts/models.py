@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -58,19 +59,72 @@ class ApiToken(TimeStamped):
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Empty: valid until revoked. A token that has expired authenticates no one.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                name="api_token_name_unique",
+                violation_error_message=_("You already have a token of this name."),
+            )
+        ]
 
     @staticmethod
     def hash(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(
+        cls, user: User, name: str, expires_at: dt.datetime | None = None
+    ) -> tuple[ApiToken, str]:
         key = "gg_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=cls.hash(key), prefix=key[:8])
+        token = cls.objects.create(
+            user=user, name=name, key_hash=cls.hash(key), prefix=key[:8], expires_at=expires_at
+        )
         return token, key
+
+    def is_expired(self, now: dt.datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+
+class LoginEvent(models.Model):
+    """One login, logout or refused login (登錄日誌), for auditors and for the lockout.
+
+    The username is kept as typed (normalised), so that attempts on accounts that do not
+    exist are seen too; no password, code or token is ever kept.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        VERIFIED = "verified", _("Second factor accepted")
+        LOGOUT = "logout", _("Logged out")
+        TIMEOUT = "timeout", _("Session ended after inactivity")
+        FAILED = "failed", _("Wrong username or password")
+        LOCKED = "locked", _("Refused: too many failures")
+        OTP_FAILED = "otp_failed", _("Wrong second-factor code")
+
+    at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="login_events"
+    )
+    username = models.CharField(max_length=150)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            # The lockout counts recent failures of one username, then of one address.
+            models.Index(fields=["username", "at"], name="login_event_username_idx"),
+            models.Index(fields=["address", "at"], name="login_event_address_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from gridgov.conftest import square
+from gridgov.conftest import log_in, square
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def report_url(code: str) -> str:
 def as_(cast: Any, who: str | None) -> Client:
     client = Client()
     if who is not None:
-        client.force_login(getattr(cast, who))
+        log_in(client, getattr(cast, who))
     return client
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +49,19 @@ def env_float(name: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """Comma-separated values, blanks dropped."""
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of a URL; a Leaflet "{s}" subdomain becomes a CSP wildcard."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(f"not an http(s) URL: {url!r}")
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
 
 
 def _secret_from_file(name: str) -> str:
@@ -106,6 +121,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gridgov.web.middleware.ChosenLanguageMiddleware",
@@ -173,7 +189,21 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
-# Serve straight from the app folders: no collectstatic step for the demo or the tests.
+# `gridgov serve` runs collectstatic at each start: hashed, compressed files that browsers
+# cache for good (slow county links). Tests and DEBUG render plain names. Files not
+# collected (another server started without it) fall back to their plain names, which
+# whitenoise still serves straight from the app folders (docs/adr/0010-web-server.md).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "gridgov.web.storage.StaticStorage"
+        )
+    },
+}
+WHITENOISE_MANIFEST_STRICT = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -197,6 +227,13 @@ GRID_COVERAGE_MIN_WIDTH_M = env_float("GRIDGOV_GRID_COVERAGE_MIN_WIDTH_M", 0.5)
 # several machines (install the `redis` package).
 GRIDGOV_TASKS_URL = os.environ.get("GRIDGOV_TASKS_URL", "")
 
+# `gridgov serve` (docs/adr/0010-web-server.md): worker processes (0: 2 x cores + 1, at most
+# 8) and the seconds a request may run before its worker is replaced (large exports).
+WEB_WORKERS = env_int("GRIDGOV_WEB_WORKERS", 0)
+WEB_TIMEOUT = env_int("GRIDGOV_WEB_TIMEOUT", 120)
+if WEB_WORKERS < 0 or WEB_TIMEOUT < 1:
+    raise ImproperlyConfigured("GRIDGOV_WEB_WORKERS must be >= 0, GRIDGOV_WEB_TIMEOUT >= 1")
+
 # The largest upload taken (an import's 20 MB workbook and the form around it); past it the
 # file is not stored (core.uploads.SizeCap). Cap request bodies at the proxy too.
 GRIDGOV_MAX_UPLOAD_BYTES = 21 * 1024 * 1024
@@ -209,6 +246,46 @@ FILE_UPLOAD_HANDLERS = [
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# Behind an HTTPS reverse proxy (docs/deploy.md). Trust its X-Forwarded-Proto only when told
+# to: a server reachable directly would let any client claim HTTPS.
+BEHIND_HTTPS_PROXY = env_bool("GRIDGOV_BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("GRIDGOV_USE_X_FORWARDED_HOST", False)
+CSRF_TRUSTED_ORIGINS = env_list("GRIDGOV_CSRF_TRUSTED_ORIGINS")
+for _o in CSRF_TRUSTED_ORIGINS:
+    if _origin(_o) != _o.rstrip("/"):
+        raise ImproperlyConfigured(f"GRIDGOV_CSRF_TRUSTED_ORIGINS: {_o!r} is not scheme://host")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("GRIDGOV_SECURE_COOKIES", BEHIND_HTTPS_PROXY)
+SECURE_SSL_REDIRECT = env_bool("GRIDGOV_SSL_REDIRECT", BEHIND_HTTPS_PROXY)
+SECURE_HSTS_SECONDS = env_int("GRIDGOV_HSTS_SECONDS", 31_536_000 if BEHIND_HTTPS_PROXY else 0)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("GRIDGOV_HSTS_SECONDS must be >= 0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GRIDGOV_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("GRIDGOV_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Preload lists are for public sites, submitted by the domain's owner; an intranet host
+# cannot be listed, so not preloading is the usual case here, not an oversight.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Every page: scripts and styles from our own static files only (no inline code; htmx's
+# indicator style is in site.css). Leaflet positions tiles through element.style, which CSP
+# leaves alone. Map tiles may come from GRIDGOV_TILE_URL's host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"] + ([_origin(GRIDGOV_TILE_URL)] if GRIDGOV_TILE_URL else []),
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,

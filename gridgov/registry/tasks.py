@@ -10,11 +10,14 @@ so any process, on any machine, can run the job or report on it.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
 from huey.consumer import Consumer
@@ -67,12 +70,45 @@ def run_import_job(job_id: int) -> None:
     imports.run_job(job_id)
 
 
-@huey.periodic_task(crontab(minute="17"), name="registry.purge_imports")
+@huey.periodic_task(crontab(minute="*/5"), name="registry.purge_imports")
 @_with_connections
 def purge_imports() -> None:
+    """Every 5 minutes: fail jobs whose worker died, re-send jobs whose message was lost,
+    drop old error workbooks. Idempotent: a second scheduler by mistake does no harm."""
     dropped, stale = imports.purge()
-    if dropped or stale:
-        logger.info("imports: %s error workbooks dropped, %s stopped jobs failed", dropped, stale)
+    requeued, abandoned = requeue_lost()
+    if dropped or stale or requeued or abandoned:
+        logger.info(
+            "imports: %s error workbooks dropped, %s stopped jobs failed, %s re-sent, %s abandoned",
+            dropped, stale, requeued, abandoned,
+        )  # fmt: skip
+
+
+# A job still queued this long after it was created has most likely lost its message (huey
+# delivers at most once: a consumer killed after taking it, or a queue unreachable when the
+# web process sent it). Sending it again is safe, run_job claims with a compare-and-set.
+LOST_AFTER = dt.timedelta(minutes=10)
+# ... and one that no worker has taken in a day will not be: say so on its page.
+ABANDONED_AFTER = dt.timedelta(days=1)
+
+
+def requeue_lost(now: dt.datetime | None = None) -> tuple[int, int]:
+    """Re-send queued jobs older than LOST_AFTER; fail those older than ABANDONED_AFTER.
+    Returns (re-sent, failed)."""
+    now = now or timezone.now()
+    queued = ImportJob.objects.filter(status=ImportJob.Status.QUEUED)
+    old = queued.filter(created_at__lt=now - ABANDONED_AFTER)
+    abandoned = 0
+    for language in set(old.values_list("language", flat=True)):
+        with translation.override(language):
+            message = _("No worker took this import within a day; nothing was saved.")
+        abandoned += old.filter(language=language).update(
+            status=ImportJob.Status.FAILED, content_enc="", finished_at=now, message=message
+        )
+    lost = list(queued.filter(created_at__lt=now - LOST_AFTER).values_list("pk", flat=True))
+    for job_id in lost:
+        run_import_job(job_id)
+    return len(lost), abandoned
 
 
 def enqueue(job: ImportJob) -> None:

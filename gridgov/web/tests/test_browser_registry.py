@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from gridgov.registry.tests.test_pages import build_registry
 from gridgov.web.tests import test_browser as base
@@ -45,7 +46,8 @@ def test_it_finds_a_resident_by_initials_and_shows_the_id_masked(
 
     # Typing is enough: the list follows the search box (htmx, 300 ms after the last key).
     page.locator("#id_q").press_sequentially("zs")
-    page.wait_for_function(f"document.querySelectorAll('{RESULT_ROWS}').length === 1")
+    # (expect, not wait_for_function: that evaluates a string, which the CSP refuses)
+    expect(page.locator(RESULT_ROWS)).to_have_count(1)
     assert rows(page) == ["张三"]
     assert page.locator("#result-count").inner_text() != ""
     assert page.url == live_server.url + "/registry/residents/"  # nothing typed in the address

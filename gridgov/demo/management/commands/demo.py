@@ -12,7 +12,10 @@ from gridgov.grids.models import Grid
 
 
 class Command(BaseCommand):
-    help = "Set up the demo district (once) and serve it on http://127.0.0.1:8000."
+    help = (
+        "Set up the demo district (once) and serve it on http://127.0.0.1:8000 (`gridgov serve`,"
+        " two workers and a task consumer; PORT=… for another port)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--households", type=int, default=20_000)
@@ -34,9 +37,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {password:<14} {what}")
         self.stdout.write("")
         if not opts["no_serve"]:
-            from gridgov.registry.tasks import start_consumer
-
-            # Background work (spreadsheet imports) runs in threads of the demo server;
-            # production runs `gridgov run_tasks` beside the web processes (ADR 0008).
-            start_consumer()
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            # The production server, with a task consumer beside it for spreadsheet imports;
+            # production runs `gridgov run_tasks` as its own service (docs/deploy.md).
+            call_command("serve", bind=f"127.0.0.1:{port}", workers=2, with_tasks=True)

@@ -101,7 +101,7 @@ if TESTING:
     ALLOWED_HOSTS.append("testserver")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "gridgov.accounts.apps.GuardedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -111,6 +111,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "gridgov.core",
     "gridgov.accounts",
     "gridgov.grids",
@@ -128,7 +131,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gridgov.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -172,10 +177,50 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "grids:home"
 LOGOUT_REDIRECT_URL = "login"
+# Passwords (MLPS 2.0 level 3): long, not like the username, not only digits, not common,
+# several kinds of character. Checked when a password is set (own page, admin), not at login.
+PASSWORD_MIN_LENGTH = env_int("GRIDGOV_PASSWORD_MIN_LENGTH", 12)
+PASSWORD_MIN_CLASSES = env_int("GRIDGOV_PASSWORD_MIN_CLASSES", 3)
+if not 8 <= PASSWORD_MIN_LENGTH <= 128 or not 1 <= PASSWORD_MIN_CLASSES <= 4:
+    raise ImproperlyConfigured(
+        "GRIDGOV_PASSWORD_MIN_LENGTH must be 8–128 and GRIDGOV_PASSWORD_MIN_CLASSES 1–4"
+    )
+_validation = "django.contrib.auth.password_validation."
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": _validation + "UserAttributeSimilarityValidator"},
+    {
+        "NAME": _validation + "MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": _validation + "CommonPasswordValidator"},
+    {"NAME": _validation + "NumericPasswordValidator"},
+    {
+        "NAME": "gridgov.accounts.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
+    },
 ]
+# Failed logins (docs/adr/0012-login-security.md): past this many failures within the window
+# an account, or a client address, is refused until the window has passed.
+LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("GRIDGOV_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("GRIDGOV_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+LOGIN_LOCKOUT_MINUTES = env_int("GRIDGOV_LOGIN_LOCKOUT_MINUTES", 15)
+if min(LOGIN_MAX_FAILURES_PER_ACCOUNT, LOGIN_MAX_FAILURES_PER_ADDRESS, LOGIN_LOCKOUT_MINUTES) < 1:
+    raise ImproperlyConfigured("GRIDGOV_LOGIN_* limits must be at least 1")
+# The header the reverse proxy puts the client's address in (e.g. X-Real-IP); empty: the
+# address of the connection. Set it only behind a proxy that overwrites the header.
+CLIENT_ADDRESS_HEADER = os.environ.get("GRIDGOV_CLIENT_ADDRESS_HEADER", "").strip()
+# Sessions: a working day at most, and ended after this long without a request.
+SESSION_COOKIE_AGE = env_int("GRIDGOV_SESSION_HOURS", 10) * 3600
+SESSION_IDLE_SECONDS = env_int("GRIDGOV_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+if SESSION_COOKIE_AGE < 3600 or SESSION_IDLE_SECONDS < 60:
+    raise ImproperlyConfigured("GRIDGOV_SESSION_HOURS >= 1 and GRIDGOV_SESSION_IDLE_MINUTES >= 1")
+# Two factors (TOTP + recovery codes) for superusers, staff and whoever holds a right below
+# anywhere. Not an environment setting: production cannot switch it off. The tests turn it
+# on where they test it, so that the rest can log the cast in with one call.
+TWO_FACTOR_ENFORCED = not TESTING
+TWO_FACTOR_RIGHTS = ("grids.change", "personal.reveal")
+OTP_TOTP_ISSUER = "gridgov"
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

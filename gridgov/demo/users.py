@@ -62,7 +62,7 @@ def _second(user: User) -> str:
     codes = [StaticToken.random_token() for _ in range(3)]
     StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
     key = base64.b32encode(device.bin_key).decode()
-    pad = " " * 27
+    pad = " " * 28
     return (
         f"\n{pad}second factor: a recovery code ({', '.join(codes)})"
         f"\n{pad}or a code from an authenticator app with the key {key}"

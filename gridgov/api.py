@@ -76,7 +76,10 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         "int_parsing": _("Must be a whole number."),
         "date_from_datetime_parsing": _("Must be a date (YYYY-MM-DD)."),
         "date_parsing": _("Must be a date (YYYY-MM-DD)."),
-        "string_too_short": _("Too short."),
+        # min_length 1: text that was only spaces or invisible characters (core.inputs).
+        "string_too_short": _("This field is required.")
+        if ctx.get("min_length") == 1
+        else _("Too short."),
         "string_too_long": _("Too long: at most %(limit)s characters.")
         % {"limit": ctx.get("max_length")},
         "string_pattern_mismatch": _("Must contain digits only."),

@@ -128,6 +128,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gridgov.web.middleware.ChosenLanguageMiddleware",
+    # Bodies the API cannot read answer in JSON, before any view reads them (after the
+    # language is chosen: the message is in the person's language).
+    "gridgov.core.api_bodies.ApiBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -335,7 +338,9 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler blanks ID numbers and phones (paths of refused requests carry them).
+    "filters": {"personal": {"()": "gridgov.core.logs.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("GRIDGOV_LOG_LEVEL", "WARNING")},
 }
 

@@ -623,4 +623,12 @@ ZH_HANS = {
     "Guardian's phone": '监护人电话',
     "Emergency contact's phone": '紧急联系人电话',
     'Phone and ID numbers are not written here (this field is not encrypted); a phone goes into its own field.': '此处不要填写电话或证件号码（本栏不加密）；电话请填入专门的电话栏。',
+    # Input hygiene
+    "Contains a character that is not allowed (%(char)s): remove it and type it again.": "含有不允许的字符（%(char)s）：请删除后重新输入。",
+    "The request body is larger than %(kb)s KB.": "请求内容超过 %(kb)s KB。",
+    "Send the body as application/json.": "请以 application/json 格式发送请求内容。",
+    "The body is not valid UTF-8.": "请求内容不是有效的 UTF-8 编码。",
+    "The body nests too deeply.": "请求内容嵌套层级过深。",
+    "The request is malformed.": "请求格式有误。",
+    "Something went wrong on the server.": "服务器出错了。",
 }

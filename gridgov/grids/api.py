@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from ninja import Query, Router, Status
 
 from gridgov.accounts.roles import Right
 from gridgov.core.errors import NotFound, ServiceError
+from gridgov.core.inputs import IsoDate
 from gridgov.core.schemas import ERRORS
 
 from . import queries, reports, services
@@ -71,7 +71,7 @@ def list_grids(
     request: HttpRequest,
     parent: str | None = None,
     network: str = "comprehensive",
-    at: dt.date | None = None,
+    at: IsoDate | None = None,
     retired: bool = False,
 ):
     """The children of `parent`; without `parent`, the grids your tree starts at."""
@@ -93,7 +93,7 @@ def lookup(
     request: HttpRequest,
     lon: float = Query(..., ge=-180, le=180),  # type: ignore[type-arg]
     lat: float = Query(..., ge=-90, le=90),  # type: ignore[type-arg]
-    at: dt.date | None = None,
+    at: IsoDate | None = None,
     network: str = "comprehensive",
 ):
     net = queries.network_by_slug(network)

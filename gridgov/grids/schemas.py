@@ -6,6 +6,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from gridgov.core.inputs import InputSchema
+
 from .choices import DedicatedType, GridKind
 
 
@@ -34,7 +36,7 @@ class GridDetailOut(GridOut):
     successors: list[str]
 
 
-class GridCreateIn(Schema):
+class GridCreateIn(InputSchema):
     network: str = "comprehensive"
     parent: str = Field(min_length=6, max_length=32, pattern=r"^\d+$")
     code: str | None = Field(
@@ -48,14 +50,14 @@ class GridCreateIn(Schema):
     valid_from: dt.date | None = None
 
 
-class GridUpdateIn(Schema):
+class GridUpdateIn(InputSchema):
     name: str | None = Field(default=None, min_length=1, max_length=100)
     subtype: DedicatedType | None = None
     boundary: dict[str, Any] | None = None
     clear_boundary: bool = False
 
 
-class RetireIn(Schema):
+class RetireIn(InputSchema):
     date: dt.date
     successors: list[str] = []
     reason: str = Field(default="", max_length=200)
@@ -109,13 +111,13 @@ class CoverageOut(Schema):
     overlaps: list[PatchOut]
 
 
-class NewGridIn(Schema):
+class NewGridIn(InputSchema):
     name: str = Field(min_length=1, max_length=100)
     code: str | None = Field(default=None, max_length=32)
     boundary: dict[str, Any] | None = Field(default=None, description="GeoJSON geometry")
 
 
-class RedivideIn(Schema):
+class RedivideIn(InputSchema):
     network: str = "comprehensive"
     grids: list[str] = Field(min_length=1, description="Codes of sibling grids to retire")
     new: list[NewGridIn] = Field(min_length=1, description="The grids that replace them")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.core.errors import ServiceError
+from gridgov.core.inputs import TextForm
 from gridgov.grids.models import Grid
 
 from . import services
@@ -58,7 +59,7 @@ def grid_choices(grids: list[Grid]) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- lists
 
 
-class ResidentSearchForm(forms.Form):
+class ResidentSearchForm(TextForm):
     """The filters of registry.search.ResidentFilter, as a person fills them in."""
 
     q = forms.CharField(
@@ -91,7 +92,7 @@ class ResidentSearchForm(forms.Form):
         self.fields["grid"].choices = BLANK + grid_choices(grids)  # type: ignore[attr-defined]
 
 
-class GridFilterForm(forms.Form):
+class GridFilterForm(TextForm):
     grid = forms.ChoiceField(label=_("Grid"), required=False)
 
     def __init__(self, *args: Any, grids: list[Grid], **kwargs: Any) -> None:
@@ -103,7 +104,7 @@ class HouseholdFilterForm(GridFilterForm):
     address = forms.CharField(label=_("address"), required=False, max_length=60)
 
 
-class AccessLogFilterForm(forms.Form):
+class AccessLogFilterForm(TextForm):
     actor = forms.CharField(label=_("Username"), required=False, max_length=150)
     since = forms.DateField(label=_("from"), required=False, widget=DATE)
     until = forms.DateField(label=_("until"), required=False, widget=DATE)
@@ -119,7 +120,7 @@ class AccessLogFilterForm(forms.Form):
 # ---------------------------------------------------------------- residents
 
 
-class ResidentForm(forms.Form):
+class ResidentForm(TextForm):
     """A resident's facts. Editing never shows the numbers: empty keeps those on record."""
 
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
@@ -206,7 +207,7 @@ class NewResidentForm(ResidentForm):
     date = forms.DateField(label=_("Moved in on"), widget=DATE, initial=timezone.localdate)
 
 
-class MoveForm(forms.Form):
+class MoveForm(TextForm):
     TRANSFER, OUT, DEATH = "transfer", "out", "death"
 
     action = forms.ChoiceField(
@@ -251,7 +252,7 @@ class MoveForm(forms.Form):
 # ---------------------------------------------------------------- households, places …
 
 
-class GridChoiceForm(forms.Form):
+class GridChoiceForm(TextForm):
     """A registration form: the grid is one the person may register in."""
 
     grid = forms.ChoiceField(label=_("Grid"))
@@ -284,7 +285,7 @@ class GeoJSONField(forms.JSONField):
         return "" if value is None else super().prepare_value(value)
 
 
-class BuildingFieldsForm(forms.Form):
+class BuildingFieldsForm(TextForm):
     """What is said of a building (services.BuildingIn); the location can be picked on
     the map beside the form, or typed."""
 
@@ -311,7 +312,7 @@ class BuildingForm(GridChoiceForm, BuildingFieldsForm):
     field_order = ["grid"]
 
 
-class PlaceFieldsForm(forms.Form):
+class PlaceFieldsForm(TextForm):
     name = forms.CharField(label=_("name"), max_length=100)
     kind = forms.ChoiceField(label=_("kind"), choices=PlaceKind.choices)
     address = forms.CharField(label=_("address"), required=False, max_length=200)
@@ -325,7 +326,7 @@ class PlaceForm(GridChoiceForm, PlaceFieldsForm):
     field_order = ["grid"]
 
 
-class ComponentFieldsForm(forms.Form):
+class ComponentFieldsForm(TextForm):
     """What may be corrected of a component: its id stays."""
 
     name = forms.CharField(label=_("name"), max_length=100)
@@ -346,7 +347,7 @@ class ComponentForm(GridChoiceForm, ComponentFieldsForm):
     field_order = ["grid", "code"]
 
 
-class OrganisationFieldsForm(forms.Form):
+class OrganisationFieldsForm(TextForm):
     name = forms.CharField(label=_("name"), max_length=150)
     kind = forms.ChoiceField(label=_("kind"), choices=OrganisationKind.choices)
     credit_code = forms.CharField(
@@ -398,7 +399,7 @@ def detail_items(tag: Any) -> list[tuple[str, str]]:
     ]
 
 
-class TagForm(forms.Form):
+class TagForm(TextForm):
     kind = forms.ChoiceField(label=_("tag"), choices=TagKind.choices)
     start = forms.DateField(label=_("from"), widget=DATE, initial=timezone.localdate)
     end = forms.DateField(label=_("until"), required=False, widget=DATE)
@@ -440,7 +441,7 @@ class TagForm(forms.Form):
         }
 
 
-class TagReviewForm(forms.Form):
+class TagReviewForm(TextForm):
     end = forms.DateField(
         label=_("Ended on"),
         required=False,
@@ -449,7 +450,7 @@ class TagReviewForm(forms.Form):
     )
 
 
-class RevealForm(forms.Form):
+class RevealForm(TextForm):
     reason = forms.CharField(
         label=_("Why do you need to see it?"),
         max_length=200,

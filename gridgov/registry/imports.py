@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.roles import Right
 from gridgov.core import models as audit
 from gridgov.core.errors import Forbidden, NotFound, ServiceError
+from gridgov.core.inputs import normalised_cells
 from gridgov.core.lib import crypto, idnumbers, pinyin
 from gridgov.core.scope import in_scope, scope_q
 from gridgov.grids.models import Grid
@@ -213,8 +214,12 @@ class _Cells:
     """Reads one row's cells, collecting a Problem per bad cell instead of stopping."""
 
     def __init__(self, number: int, values: dict[str, Any], problems: list[Problem]):
-        self.number, self.values, self.problems = number, values, problems
+        self.number, self.problems = number, problems
         self.bad: set[str] = set()
+        # Every cell's text normalised once, here (docs/adr/0011-input-text.md).
+        self.values, refused = normalised_cells(values)
+        for key, message in refused.items():
+            self.add(key, message)
 
     def add(self, key: str, message: str) -> None:
         if key not in self.bad:

@@ -95,7 +95,8 @@ class Household(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return self.address
+        # Not the address, which says where a person lives: as Resident.__str__.
+        return f"household {self.public_id}"
 
 
 class Resident(TimeStamped):
@@ -190,7 +191,8 @@ class Resident(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        # Not the name: a str() ends up in tracebacks and logs (docs/adr/0011-input-text.md).
+        return f"resident {self.public_id}"
 
 
 class ResidentEvent(models.Model):

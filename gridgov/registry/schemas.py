@@ -10,6 +10,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from gridgov.core.inputs import InputSchema
+
 from .choices import (
     DocumentType,
     HouseholdType,
@@ -40,7 +42,7 @@ def grid_filter() -> Any:
     return Field(None, max_length=32, pattern=r"^\d+$", description="A grid code: rows under it")
 
 
-class PageIn(Schema):
+class PageIn(InputSchema):
     limit: int = Field(50, ge=1, le=200, description="Rows per page")
     offset: int = Field(0, ge=0, le=1_000_000, description="Rows to skip")
 
@@ -98,7 +100,7 @@ class HouseholdDetailOut(HouseholdOut):
     tags: list[TagOut]
 
 
-class HouseholdIn(Schema):
+class HouseholdIn(InputSchema):
     grid: str = grid_in()
     address: str = Field(min_length=1, max_length=200)
     household_type: HouseholdType
@@ -180,7 +182,7 @@ class ResidentDetailOut(Schema):
     tags: list[TagOut] = Field(description="Tags on the resident and on the household")
 
 
-class ResidentFieldsIn(Schema):
+class ResidentFieldsIn(InputSchema):
     name: str = Field(min_length=1, max_length=50)
     relation: Relation
     document_type: DocumentType = DocumentType.RESIDENT_ID
@@ -212,7 +214,7 @@ class ResidentUpdateIn(ResidentFieldsIn):
     )
 
 
-class MoveIn(Schema):
+class MoveIn(InputSchema):
     to: uuid.UUID | None = Field(
         None, description="The household moved to; null for out of the area or a death"
     )
@@ -223,7 +225,7 @@ class MoveIn(Schema):
     )
 
 
-class RevealIn(Schema):
+class RevealIn(InputSchema):
     field: Literal["id_number", "phone"]
     reason: str = Field(max_length=200, description="Why you need it; recorded")
 
@@ -235,7 +237,7 @@ class RevealOut(Schema):
 # ---------------------------------------------------------------- tags
 
 
-class TagIn(Schema):
+class TagIn(InputSchema):
     resident: uuid.UUID | None = Field(None, description="Tag this resident…")
     household: uuid.UUID | None = Field(None, description="…or this household")
     kind: TagKind
@@ -246,7 +248,7 @@ class TagIn(Schema):
     )
 
 
-class TagReviewIn(Schema):
+class TagReviewIn(InputSchema):
     end: dt.date | None = Field(None, description="End the tag on this date")
 
 
@@ -258,7 +260,7 @@ class NamedQuery(PageIn):
     q: str | None = Field(None, max_length=60, description="Part of the name")
 
 
-class BuildingIn(Schema):
+class BuildingIn(InputSchema):
     grid: str = grid_in()
     name: str = Field(min_length=1, max_length=100)
     lon: float = Field(ge=-180, le=180)
@@ -279,7 +281,7 @@ class BuildingOut(Schema):
     units: int
 
 
-class BuildingChangeIn(Schema):
+class BuildingChangeIn(InputSchema):
     """Only the fields given change; `footprint: null` removes the footprint."""
 
     name: str | None = Field(None, min_length=1, max_length=100)
@@ -304,7 +306,7 @@ class PlaceQuery(NamedQuery):
     kind: PlaceKind | None = None
 
 
-class PlaceIn(Schema):
+class PlaceIn(InputSchema):
     grid: str = grid_in()
     name: str = Field(min_length=1, max_length=100)
     kind: PlaceKind
@@ -323,7 +325,7 @@ class PlaceOut(Schema):
     lat: float | None
 
 
-class PlaceChangeIn(Schema):
+class PlaceChangeIn(InputSchema):
     """Only the fields given change; `lon` and `lat` null (both) remove the location."""
 
     name: str | None = Field(None, min_length=1, max_length=100)
@@ -342,7 +344,7 @@ class ComponentQuery(NamedQuery):
     major: str | None = Field(None, pattern=r"^\d{2}$", description="Major class, 01–99")
 
 
-class ComponentIn(Schema):
+class ComponentIn(InputSchema):
     grid: str = grid_in()
     code: str = Field(
         min_length=1,
@@ -365,7 +367,7 @@ class ComponentOut(Schema):
     lat: float
 
 
-class ComponentChangeIn(Schema):
+class ComponentChangeIn(InputSchema):
     """Only the fields given change; the component id stays."""
 
     name: str | None = Field(None, min_length=1, max_length=100)
@@ -382,7 +384,7 @@ class OrganisationQuery(NamedQuery):
     kind: OrganisationKind | None = None
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(InputSchema):
     grid: str = grid_in()
     name: str = Field(min_length=1, max_length=150)
     kind: OrganisationKind
@@ -405,7 +407,7 @@ class OrganisationOut(Schema):
     phone_masked: str
 
 
-class OrganisationChangeIn(Schema):
+class OrganisationChangeIn(InputSchema):
     """Only the fields given change; `phone: ""` removes the phone."""
 
     name: str | None = Field(None, min_length=1, max_length=150)

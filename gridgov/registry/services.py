@@ -912,8 +912,10 @@ def _check_location(grid: Grid, lon: float, lat: float) -> None:
     if not (-90 <= lat <= 90):
         raise _invalid("invalid_location", _("The location is out of range."), "lat")
     if grid.boundary:
-        tolerance = geo.metres_to_degrees(settings.GRID_BOUNDARY_TOLERANCE_M, lat)
-        if not grid.geometry.buffer(tolerance).contains(Point(lon, lat)):
+        outside = geo.outside_part(
+            Point(lon, lat), grid.geometry, settings.GRID_BOUNDARY_TOLERANCE_M
+        )
+        if not outside.is_empty:
             raise _invalid(
                 "outside_grid", _("The location is outside grid %(code)s.") % {"code": grid.code},
                 "lon",

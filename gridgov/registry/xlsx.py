@@ -33,6 +33,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
+from gridgov.core.lib import archive
+from gridgov.core.lib import text as text_lib
+
 from .choices import (
     DETAIL_VALUES,
     DocumentType,
@@ -298,9 +301,13 @@ def label_of(kind: str, value: str) -> str:
 
 def neutralise(value: Any) -> Any:
     """A text value made safe to open: a leading = + - @ tab or CR would start a formula
-    (CSV/formula injection), so such text gets a leading apostrophe and stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    (CSV/formula injection), so such text gets a leading apostrophe and stays text; and
+    characters a workbook cannot hold (control characters: openpyxl raises
+    IllegalCharacterError) are dropped, whatever was stored (core.lib.text.printable)."""
+    if isinstance(value, str):
+        value = text_lib.printable(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 
@@ -455,14 +462,17 @@ def check_archive(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
-            unpacked = sum(i.file_size for i in z.infolist())
             if "xl/workbook.xml" not in names:
                 raise SheetError(
                     "not_xlsx",
                     _("This is not an xlsx workbook (save it as Excel Workbook .xlsx)."),
                 )
-            if unpacked > MAX_UNPACKED_BYTES:
-                raise SheetError("file_too_large", _("The workbook unpacks to too much data."))
+            try:
+                archive.check_members(z, MAX_UNPACKED_BYTES)
+            except archive.ArchiveTooLarge:
+                raise SheetError(
+                    "file_too_large", _("The workbook unpacks to too much data.")
+                ) from None
             for name in sorted(names):
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                     _check_extent(z, name)

@@ -111,9 +111,31 @@ def metres_to_degrees(metres: float, lat: float) -> float:
 
 
 def outside_part(child: BaseGeometry, parent: BaseGeometry, tolerance_m: float) -> BaseGeometry:
-    """What of `child` lies outside `parent` grown by the tolerance (empty when inside)."""
-    grown = parent.buffer(metres_to_degrees(tolerance_m, parent.centroid.y))
-    return child.difference(grown)
+    """What of `child` (a point or polygon) lies farther than `tolerance_m` outside `parent`:
+    empty when it is inside.
+
+    Containment is decided in degrees first, exactly, wherever on the globe the shapes lie.
+    Only what sticks out is then measured, in a local frame where a degree of longitude is
+    cos(lat) of a degree of latitude, lat being the latitude of the part that sticks out
+    nearest the equator: there a longitude degree is longest, so distances in the frame
+    are never shorter than on the ground and nothing farther than the tolerance passes.
+    (Growing the parent by the tolerance in degrees, scaled at its centroid, passed every
+    point of the globe for a parent near a pole: cos(90°) made the tolerance infinite.)
+    """
+    outside = child.difference(parent)
+    if outside.is_empty or tolerance_m <= 0:
+        return outside
+    min_lat, max_lat = outside.bounds[1], outside.bounds[3]
+    nearest_equator = 0.0 if min_lat <= 0 <= max_lat else min(abs(min_lat), abs(max_lat))
+    x_scale = metres_per_degree_lon(nearest_equator)
+
+    def local(geom: BaseGeometry) -> BaseGeometry:
+        return shapely.affinity.scale(geom, x_scale, METRES_PER_DEGREE_LAT, origin=(0, 0))
+
+    beyond = local(outside).difference(local(parent).buffer(tolerance_m))
+    if beyond.is_empty:
+        return beyond
+    return shapely.affinity.scale(beyond, 1 / x_scale, 1 / METRES_PER_DEGREE_LAT, origin=(0, 0))
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,8 @@ def test_it_corrects_only_the_fields_given_and_records_before_and_after(cast: An
     r = patch(api(cast, "worker_a1"), code, {"name": "1号楼（东）", "floors": 9})
     assert r.status_code == 200, r.content
     stored = Building.objects.get(code=code)
-    assert (stored.name, stored.floors, stored.lon, stored.units) == ("1号楼（东）", 9, 106.05, 1)
+    # NFKC: full-width brackets are kept as ASCII ones (docs/adr/0011-input-text.md).
+    assert (stored.name, stored.floors, stored.lon, stored.units) == ("1号楼(东)", 9, 106.05, 1)
     entry = AuditEntry.objects.get(action="building.update", object_key=code)
     assert (entry.before["floors"], entry.after["floors"]) == (6, 9)
     # The same again changes nothing and records nothing.

@@ -276,7 +276,7 @@ def test_it_adds_a_resident_and_counts_them(cast: Any, reg: Any) -> None:
           "birth_date": "1990-01-01", "sex": "f"}, "nationality_required", "nationality"),
         ({"phone": "12345"}, "invalid_phone", "phone"),
         ({"name": ""}, "invalid", "name"),
-        ({"name": "  "}, "name_required", "name"),
+        ({"name": "  "}, "invalid", "name"),  # blank once normalised
         ({"relation": "cousin"}, "invalid", "relation"),
         ({"birth_date": "1990-02-30"}, "invalid", "birth_date"),
         ({"household": "00000000-0000-0000-0000-000000000000"}, "not_found", "household"),

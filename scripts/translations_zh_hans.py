@@ -631,4 +631,8 @@ ZH_HANS = {
     "The body nests too deeply.": "请求内容嵌套层级过深。",
     "The request is malformed.": "请求格式有误。",
     "Something went wrong on the server.": "服务器出错了。",
+    # Serving
+    "No worker took this import within a day; nothing was saved.": (
+        "一天内没有后台进程接手此次导入，未保存任何内容。"
+    ),
 }

@@ -9,14 +9,12 @@ from typing import Any
 from playwright.sync_api import expect
 
 from gridgov.web.tests import test_browser as base
-from gridgov.web.tests.test_browser import (  # noqa: F401 (fixtures)
-    browser,
-    committed_cast,
-    leave_the_database_as_found,
-    open_page,
-)
 
 pytestmark = base.pytestmark
+leave_the_database_as_found = base.leave_the_database_as_found
+browser = base.browser
+committed_cast = base.committed_cast
+open_page = base.open_page
 
 
 def violations(page: Any) -> list[str]:

@@ -4,23 +4,25 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gridgov.demo import bench
+from gridgov.demo import bench, bench_http
 
 
 class Command(BaseCommand):
     help = (
         "Benchmarks. `bench seed` times generating and storing the demo district;"
         " `bench lookup` times point-to-grid lookup against the district in the database;"
-        " `bench registry` times resident search against it."
+        " `bench registry` times resident search against it;"
+        " `bench http` drives the production server (`gridgov serve`) over loopback."
         " All use fixed seeds and print sizes, cores and load with the figures."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(
-            dest="bench", required=True, metavar="{seed,lookup,registry}"
+            dest="bench", required=True, metavar="{seed,lookup,registry,http}"
         )
 
         seed = subcommands.add_parser(
@@ -106,12 +108,34 @@ class Command(BaseCommand):
         # Internal: set by the parent process for the child that uses the temporary file.
         registry.add_argument("--temporary-db", help=argparse.SUPPRESS)
 
+        http = subcommands.add_parser(
+            "http",
+            help="requests per second of a list page and the lookup API under `gridgov serve`",
+            description=(
+                "Seed a demo district into a temporary SQLite database (or use the configured"
+                " one with --use-configured-db, creating the demo district and users if"
+                " missing), start `gridgov serve` on a free 127.0.0.1 port, log in as the demo"
+                " grid worker and drive /registry/residents/ and /api/v1/grids/lookup (random"
+                " points of the county) with a threaded Python client, each for --seconds or"
+                " --max-requests, whichever comes first. Prints requests/s, p50/p95/p99"
+                " latency and errors with the core count."
+            ),
+        )
+        http.add_argument("--workers", type=int, default=0, help="server workers (as serve)")
+        http.add_argument("--concurrency", type=int, default=8, help="connections (default 8)")
+        http.add_argument("--seconds", type=float, default=15.0, help="per target (default 15)")
+        http.add_argument("--max-requests", type=int, default=20_000, help="per target")
+        http.add_argument("--households", type=int, default=5_000, help="temporary district size")
+        http.add_argument("--use-configured-db", action="store_true")
+
     def handle(self, *args: object, **opts: object) -> None:
         def write(text: str) -> None:
             self.stdout.write(text)
 
         try:
-            if opts["bench"] == "seed":
+            if opts["bench"] == "http":
+                self._http(opts, write)
+            elif opts["bench"] == "seed":
                 households = int(opts["households"])  # type: ignore[call-overload]
                 if households < 1:
                     raise CommandError("--households must be at least 1")
@@ -143,5 +167,22 @@ class Command(BaseCommand):
                 if points < 1 or single < 0:
                     raise CommandError("--points must be at least 1 and --single at least 0")
                 bench.lookup(points, int(opts["seed"]), single, write)  # type: ignore[call-overload]
-        except bench.BenchError as e:
+        except (bench.BenchError, bench_http.BenchError) as e:
             raise CommandError(str(e)) from None
+
+    def _http(self, opts: dict[str, Any], write: Any) -> None:
+        from gridgov.web.management.commands.serve import default_workers
+
+        if not 1 <= opts["concurrency"] <= 64 or not 0 < opts["seconds"] <= 300:
+            raise CommandError("--concurrency must be 1-64 and --seconds 0-300")
+        if opts["max_requests"] < 1 or opts["households"] < 100 or opts["workers"] < 0:
+            raise CommandError("--max-requests >= 1, --households >= 100, --workers >= 0")
+        bench_http.run(
+            write,
+            workers=opts["workers"] or default_workers(),
+            concurrency=opts["concurrency"],
+            seconds=opts["seconds"],
+            max_requests=opts["max_requests"],
+            households=opts["households"],
+            configured_db=opts["use_configured_db"],
+        )

@@ -5,7 +5,8 @@ Some refusals happen before django-ninja sees the request (Django raises Request
 while reading the body, TooManyFieldsSent while parsing a query), and ninja reads a JSON
 array or a thousand nested brackets as happily as an object. This middleware, for /api/
 paths only, reads a body once, before any view: too large (413), not UTF-8 or not JSON
-(400), not `application/json` (415), not an object or nested past MAX_DEPTH (422). Errors
+(400), not `application/json` (415), not an object or nested past MAX_DEPTH (422); a path
+or query holding a refused character (core.lib.text) is 422 as a body's text is. Errors
 Django raises later for an /api/ request become the same JSON (`process_exception`).
 """
 
@@ -20,6 +21,9 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+
+from gridgov.core.inputs import refused_message
+from gridgov.core.lib import text
 
 log = logging.getLogger("gridgov.api")
 
@@ -95,13 +99,32 @@ def body_problem(request: HttpRequest) -> JsonResponse | None:
     return None
 
 
+def parameter_problem(request: HttpRequest) -> JsonResponse | None:
+    """The refusal of a path or query parameter holding a character text may not hold (a
+    NUL made PostgreSQL fail: a 500). Parameters that are not in an InputSchema (a grid's
+    code in the path, `network`) are checked here, once, for every endpoint."""
+    try:
+        query = [(k, v) for k, vs in request.GET.lists() for v in [k, *vs]]
+    except SuspiciousOperation:  # TooManyFieldsSent
+        return error(400, "bad_request", _("The request is malformed."))
+    items = [(None, request.path), *query]
+    for name, value in items:
+        refused = text.first_refused(value)
+        if refused is not None:
+            message = refused_message(refused.label)
+            return error(422, "invalid", f"{name}: {message}" if name else message, name)
+    return None
+
+
 class ApiBodyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(API_PREFIX) and request.method in WITH_BODY:
-            refused = body_problem(request)
+        if request.path.startswith(API_PREFIX):
+            refused = parameter_problem(request)
+            if refused is None and request.method in WITH_BODY:
+                refused = body_problem(request)
             if refused is not None:
                 return refused
         return self.get_response(request)

@@ -53,6 +53,17 @@ def test_it_answers_an_unreadable_body_in_json(
     assert set(r.json()) == {"code", "message", "field"}
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/grids/640402?network=comp%00rehensive", "/api/v1/grids/6404%0002",
+     "/api/v1/grids?parent=640402&x%E2%80%AE=1"],
+)  # fmt: skip
+def test_it_refuses_a_control_character_in_a_path_or_query(cast: Any, url: str) -> None:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {cast.tokens['admin']}")
+    r = client.get(url)
+    assert (r.status_code, r.json()["code"]) == (422, "invalid")
+
+
 def test_it_answers_too_many_query_fields_in_json(cast: Any) -> None:
     client = Client(HTTP_AUTHORIZATION=f"Bearer {cast.tokens['admin']}")
     query = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))

@@ -8,10 +8,13 @@ widest scope reaches the most code); the calls go to the WSGI app in-process, on
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from gridgov.wsgi import application
@@ -31,6 +34,17 @@ CONFIG = schemathesis.Config.from_dict(
 
 # Loaded at collection: the document is built from the code, without the database.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_connection() -> Iterator[None]:
+    """As Django's test client does: a WSGI request's end closes the database connection
+    (request_finished), which on PostgreSQL would end the test's transaction and the cast."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

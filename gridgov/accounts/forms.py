@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.forms import DateRangeForm
+from gridgov.core.inputs import TextForm
+
 from . import security
 from .models import ApiToken, LoginEvent
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class LoginForm(AuthenticationForm):
@@ -41,7 +42,7 @@ class LoginForm(AuthenticationForm):
             raise
 
 
-class CodeForm(forms.Form):
+class CodeForm(TextForm):
     code = forms.CharField(
         label=_("Verification code"),
         max_length=16,
@@ -63,7 +64,7 @@ EXPIRY_CHOICES = [
 ]
 
 
-class TokenForm(forms.Form):
+class TokenForm(TextForm):
     name = forms.CharField(
         label=_("Name"),
         max_length=100,
@@ -90,18 +91,9 @@ class TokenForm(forms.Form):
         return timezone.now() + dt.timedelta(days=int(days)) if days else None
 
 
-class LoginEventFilterForm(forms.Form):
+class LoginEventFilterForm(DateRangeForm):
     username = forms.CharField(label=_("Username"), required=False, max_length=150)
     kind = forms.ChoiceField(
         label=_("Event"), required=False, choices=[("", _("all")), *LoginEvent.Kind.choices]
     )
     address = forms.GenericIPAddressField(label=_("Address"), required=False)
-    since = forms.DateField(label=_("from"), required=False, widget=DATE)
-    until = forms.DateField(label=_("until"), required=False, widget=DATE)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        since, until = data.get("since"), data.get("until")
-        if since and until and until < since:
-            self.add_error("until", _("The end date is before the start date."))
-        return data

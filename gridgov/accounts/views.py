@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from typing import Any
 
 import segno
@@ -307,13 +306,7 @@ def login_log(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(kind=d["kind"])
         if d["address"]:
             qs = qs.filter(address=d["address"])
-        tz = timezone.get_current_timezone()
-        if d["since"]:
-            qs = qs.filter(at__gte=dt.datetime.combine(d["since"], dt.time.min, tzinfo=tz))
-        if d["until"]:
-            end = d["until"] + dt.timedelta(days=1)
-            qs = qs.filter(at__lt=dt.datetime.combine(end, dt.time.min, tzinfo=tz))
-        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        page = Paginator(qs.filter(form.days_q("at")), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {"form": form, "page": page, "query": query.urlencode()}

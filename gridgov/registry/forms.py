@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.core.errors import ServiceError
+from gridgov.core.forms import DateRangeForm
 from gridgov.core.inputs import TextForm
 from gridgov.grids.models import Grid
 
@@ -104,17 +105,8 @@ class HouseholdFilterForm(GridFilterForm):
     address = forms.CharField(label=_("address"), required=False, max_length=60)
 
 
-class AccessLogFilterForm(TextForm):
+class AccessLogFilterForm(DateRangeForm):
     actor = forms.CharField(label=_("Username"), required=False, max_length=150)
-    since = forms.DateField(label=_("from"), required=False, widget=DATE)
-    until = forms.DateField(label=_("until"), required=False, widget=DATE)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        since, until = data.get("since"), data.get("until")
-        if since and until and until < since:
-            self.add_error("until", _("The end date is before the start date."))
-        return data
 
 
 # ---------------------------------------------------------------- residents

@@ -11,7 +11,6 @@ number or phone, and those never go into a URL (server logs keep URLs).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +23,6 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -800,13 +798,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         )
         if d["actor"]:
             qs = qs.filter(actor__username__icontains=d["actor"].strip())
-        tz = timezone.get_current_timezone()
-        if d["since"]:
-            qs = qs.filter(at__gte=dt.datetime.combine(d["since"], dt.time.min, tzinfo=tz))
-        if d["until"]:
-            end = d["until"] + dt.timedelta(days=1)
-            qs = qs.filter(at__lt=dt.datetime.combine(end, dt.time.min, tzinfo=tz))
-        page = _paginate(qs, request.GET.get("page"))
+        page = _paginate(qs.filter(form.days_q("at")), request.GET.get("page"))
     ctx = {
         "form": form,
         "page": page,

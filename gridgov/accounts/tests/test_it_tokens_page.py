@@ -92,3 +92,15 @@ def test_it_refuses_an_expired_token(cast: Any) -> None:
     with time_machine.travel(timezone.now() + dt.timedelta(days=1, minutes=1)):
         r = Client().get(API, **bearer(key))
     assert (r.status_code, r.json()["code"]) == (401, "unauthenticated")
+
+
+def test_it_normalises_a_token_name_and_refuses_a_direction_override(cast: Any) -> None:
+    client = log_in(Client(), cast.admin)
+    r = client.post(URL, {"name": "同\u200b步\uff11", "expires": "30"})
+    assert r.status_code == 201
+    assert ApiToken.objects.filter(user=cast.admin, name="同步1").count() == 1
+    before = ApiToken.objects.count()
+    r = client.post(URL, {"name": "evil\u202etxt", "expires": "30"})
+    assert r.status_code == 200
+    assert r.context["form"].errors["name"]
+    assert ApiToken.objects.count() == before

@@ -123,6 +123,9 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 from gridgov.grids.api import router as grids_router  # noqa: E402
 from gridgov.registry.api import router as registry_router  # noqa: E402
+from gridgov.teams.api import router as teams_router  # noqa: E402
 
 api.add_router("/grids", grids_router)
 api.add_router("/registry", registry_router)
+# Last: "/teams/{network}/{code}" would take any more specific /teams/… router added after.
+api.add_router("/teams", teams_router)

@@ -77,7 +77,7 @@ def build_cast() -> SimpleNamespace:
     def person(username: str, node: Grid | None, role: str | None, **extra: Any) -> User:
         user = User.objects.create_user(username, password="pw", **extra)
         if node is not None and role is not None:
-            Assignment.objects.create(user=user, grid=node, role=role)
+            Assignment.objects.create(user=user, grid=node, role=role, starts_on=EPOCH)
         return user
 
     c.worker_a1 = person("worker_a1", c.a1, Role.GRID_WORKER)

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "gridgov.accounts",
     "gridgov.grids",
     "gridgov.registry",
+    "gridgov.teams",
     "gridgov.web",
     "gridgov.demo",
 ]
@@ -222,7 +223,7 @@ if SESSION_COOKIE_AGE < 3600 or SESSION_IDLE_SECONDS < 60:
 # anywhere. Not an environment setting: production cannot switch it off. The tests turn it
 # on where they test it, so that the rest can log the cast in with one call.
 TWO_FACTOR_ENFORCED = not TESTING
-TWO_FACTOR_RIGHTS = ("grids.change", "personal.reveal")
+TWO_FACTOR_RIGHTS = ("grids.change", "personal.reveal", "teams.change")
 OTP_TOTP_ISSUER = "gridgov"
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("gridgov.web.urls")),
     path("grids/", include("gridgov.grids.urls")),
     path("registry/", include("gridgov.registry.urls")),
+    path("teams/", include("gridgov.teams.urls")),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", account_views.LogoutView.as_view(), name="logout"),
     path("account/", include("gridgov.accounts.urls")),

@@ -8,6 +8,8 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.models import TimeStamped
@@ -24,28 +26,67 @@ class User(AbstractUser):
         ordering = ["username"]
 
 
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def active(self, on: dt.date | None = None) -> AssignmentQuerySet:
+        """Held on the day `on` (today by default): started, and not ended before it."""
+        day = on or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+
+
 class Assignment(TimeStamped):
-    """A role held on a grid (崗位): user × grid × role. Scope is the grid's subtree."""
+    """A role held on a grid (崗位): user × grid × role, from one day to another.
+
+    Scope is the grid's subtree while the assignment runs. An assignment is ended, not
+    deleted, so "who answered for this grid on day X" stays answerable.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
     grid = models.ForeignKey("grids.Grid", on_delete=models.PROTECT, related_name="assignments")
     # Copied from the grid at write time: scope checks are prefix tests on this string.
     grid_code = models.CharField(max_length=32, editable=False)
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    starts_on = models.DateField(_("from"), default=timezone.localdate)
+    # The last day held (inclusive); empty while it runs.
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    # The unit a dedicated grid's informant or head answers for (plan 7: one per unit).
+    unit = models.ForeignKey(
+        "registry.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("unit"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["user_id", "grid_code", "role"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "grid", "role"],
-                name="assignment_unique",
+                condition=Q(ends_on__isnull=True),
+                name="assignment_unique_open",
                 violation_error_message=_("This person already holds this role on this grid."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="assignment_ends_after_start",
+                violation_error_message=_("An assignment cannot end before it starts."),
+            ),
+        ]
+        indexes = [
+            # "Who answers for this grid (on day X)": the team page and the 一格一員 report.
+            models.Index(fields=["grid_code", "role", "starts_on"], name="assignment_grid_idx"),
         ]
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.grid_code = self.grid.code
         super().save(*args, **kwargs)
+
+    def is_active(self, on: dt.date) -> bool:
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} @ {self.grid_code}"

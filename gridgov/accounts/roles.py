@@ -1,6 +1,7 @@
 """Roles and the rights they carry: one table, read by views, API and tests.
 
-Roles are held on a grid (an Assignment); the right applies to that grid's subtree.
+Roles are held on a grid (an Assignment, with the days it runs); the right applies to that
+grid's subtree. A person may hold several roles on several grids ("一人多職", "一格多員").
 """
 
 from __future__ import annotations
@@ -10,11 +11,25 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    GRID_WORKER = "grid_worker", _("Grid worker")
+    # Grid staff (R-STAFF-1).
     GRID_HEAD = "grid_head", _("Grid head")
-    GRID_ADMIN = "grid_admin", _("Grid administrator")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    GRID_INSTRUCTOR = "grid_instructor", _("Grid instructor")
+    GRID_INFORMANT = "grid_informant", _("Grid informant")
+    VOLUNTEER = "volunteer", _("Grid volunteer")
+    DEDICATED_HEAD = "dedicated_head", _("Dedicated-grid head")
+    # Command centre, departments, oversight, administration.
     DISPATCHER = "dispatcher", _("Command-centre dispatcher")
+    DEPARTMENT_HANDLER = "department_handler", _("Department handler")
+    GRID_ADMIN = "grid_admin", _("Grid administrator")
     AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    # The party network on the grid (plan 1).
+    BRANCH_SECRETARY = "branch_secretary", _("Party branch secretary")
+    BRANCH_COMMITTEE = "branch_committee", _("Party branch committee member")
+    PARTY_GROUP_LEADER = "party_group_leader", _("Party group leader")
+    PARTY_CENTRAL_HOUSEHOLD = "party_central_household", _("Party central household")
+    PARTY_MEMBER = "party_member", _("Party member")
 
 
 class Right(models.TextChoices):
@@ -24,12 +39,87 @@ class Right(models.TextChoices):
     CHANGE_REGISTRY = "registry.change", _("Register and edit households, residents, places")
     # A separate right (R-REG-4): seeing an ID number or phone in full, with a reason, logged.
     REVEAL = "personal.reveal", _("See ID numbers and phones unmasked")
+    # Assigning people to roles; a person may only give roles whose rights they hold there.
+    CHANGE_TEAMS = "teams.change", _("Assign people to roles")
+    REPORT_CASE = "cases.report", _("Report cases")
+    DISPATCH = "cases.dispatch", _("Dispatch cases")
+    CLOSE_CASE = "cases.close", _("Verify and close cases")
+    ASSESS = "assess", _("Assess grids and staff")
 
+
+V, G, A, R, P, T = (
+    Right.VIEW,
+    Right.CHANGE_GRIDS,
+    Right.VIEW_AUDIT,
+    Right.CHANGE_REGISTRY,
+    Right.REVEAL,
+    Right.CHANGE_TEAMS,
+)
+REPORT, DISPATCH, CLOSE, ASSESS = (
+    Right.REPORT_CASE,
+    Right.DISPATCH,
+    Right.CLOSE_CASE,
+    Right.ASSESS,
+)
 
 RIGHTS: dict[str, frozenset[str]] = {
-    Role.GRID_WORKER: frozenset({Right.VIEW, Right.CHANGE_REGISTRY}),
-    Role.GRID_HEAD: frozenset({Right.VIEW, Right.CHANGE_REGISTRY, Right.REVEAL}),
-    Role.GRID_ADMIN: frozenset({Right.VIEW, Right.CHANGE_GRIDS}),
-    Role.DISPATCHER: frozenset({Right.VIEW}),
-    Role.AUDITOR: frozenset({Right.VIEW, Right.VIEW_AUDIT}),
+    Role.GRID_HEAD: frozenset({V, R, P, T, REPORT, DISPATCH, CLOSE, ASSESS}),
+    Role.GRID_WORKER: frozenset({V, R, REPORT}),
+    Role.GRID_INSTRUCTOR: frozenset({V, REPORT}),
+    Role.GRID_INFORMANT: frozenset({V, REPORT}),
+    Role.VOLUNTEER: frozenset({REPORT}),
+    Role.DEDICATED_HEAD: frozenset({V, R, REPORT}),
+    Role.DISPATCHER: frozenset({V, REPORT, DISPATCH, CLOSE}),
+    Role.DEPARTMENT_HANDLER: frozenset({V}),
+    Role.GRID_ADMIN: frozenset({V, G, T}),
+    Role.AUDITOR: frozenset({V, A}),
+    # Everything in the subtree but seeing personal data in full, which stays a role's own.
+    Role.ADMINISTRATOR: frozenset({V, G, A, R, T, REPORT, DISPATCH, CLOSE, ASSESS}),
+    Role.BRANCH_SECRETARY: frozenset({V, REPORT}),
+    Role.BRANCH_COMMITTEE: frozenset({V, REPORT}),
+    Role.PARTY_GROUP_LEADER: frozenset({V, REPORT}),
+    Role.PARTY_CENTRAL_HOUSEHOLD: frozenset({REPORT}),
+    Role.PARTY_MEMBER: frozenset({REPORT}),
 }
+
+# Roles a team page lists as the grid's staff, in this order; the party's come after.
+STAFF_ROLES = (
+    Role.GRID_HEAD,
+    Role.DEDICATED_HEAD,
+    Role.GRID_WORKER,
+    Role.GRID_INSTRUCTOR,
+    Role.GRID_INFORMANT,
+    Role.VOLUNTEER,
+)
+PARTY_ROLES = (
+    Role.BRANCH_SECRETARY,
+    Role.BRANCH_COMMITTEE,
+    Role.PARTY_GROUP_LEADER,
+    Role.PARTY_CENTRAL_HOUSEHOLD,
+    Role.PARTY_MEMBER,
+)
+
+# Plan 4: the grid head of each level is a named post (level = the grid's depth, county 0).
+HEAD_TITLES = {
+    1: _("Level-1 grid head (street party secretary)"),
+    2: _("Level-2 grid head (community secretary)"),
+    3: _("Level-3 grid head (full-time grid worker)"),
+}
+
+
+def title(role: str, depth: int) -> str:
+    """What a role is called on a grid of this depth."""
+    if role == Role.GRID_HEAD and depth in HEAD_TITLES:
+        return str(HEAD_TITLES[depth])
+    return str(Role(role).label)
+
+
+# Rights that only someone holding them may hand on: the rest (view, registry, reporting) any
+# team manager gives to the workers, informants and volunteers they appoint.
+GUARDED = frozenset({G, A, P, T, DISPATCH, CLOSE, ASSESS})
+
+
+def may_grant(actor_rights: frozenset[str] | set[str], role: str) -> bool:
+    """Whether someone holding `actor_rights` on a grid may give `role` there: no one raises
+    another above themselves in a guarded right."""
+    return RIGHTS.get(role, frozenset()) & GUARDED <= set(actor_rights)

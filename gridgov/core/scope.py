@@ -16,10 +16,11 @@ from gridgov.core.lib.codes import subtree_range
 
 
 def _assignments(user: Any) -> list[tuple[str, str]]:
-    """(grid_code, role) pairs, read once per request and kept on the user object."""
+    """(grid_code, role) pairs of the assignments running today, read once per request and
+    kept on the user object. Ended (or not yet started) assignments give nothing."""
     cached = getattr(user, "_gridgov_assignments", None)
     if cached is None:
-        cached = list(user.assignments.values_list("grid_code", "role"))
+        cached = list(user.assignments.active().values_list("grid_code", "role"))
         user._gridgov_assignments = cached
     return cached
 

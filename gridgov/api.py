@@ -122,10 +122,12 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 from gridgov.grids.api import router as grids_router  # noqa: E402
+from gridgov.party.api import router as party_router  # noqa: E402
 from gridgov.registry.api import router as registry_router  # noqa: E402
 from gridgov.teams.api import router as teams_router  # noqa: E402
 
 api.add_router("/grids", grids_router)
 api.add_router("/registry", registry_router)
+api.add_router("/party", party_router)
 # Last: "/teams/{network}/{code}" would take any more specific /teams/… router added after.
 api.add_router("/teams", teams_router)

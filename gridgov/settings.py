@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "gridgov.grids",
     "gridgov.registry",
     "gridgov.teams",
+    "gridgov.party",
     "gridgov.web",
     "gridgov.demo",
 ]
@@ -265,6 +266,13 @@ GRID_HOUSEHOLDS_MIN = env_int("GRIDGOV_GRID_HOUSEHOLDS_MIN", 300)
 GRID_HOUSEHOLDS_MAX = env_int("GRIDGOV_GRID_HOUSEHOLDS_MAX", 500)
 if not 0 < GRID_HOUSEHOLDS_MIN <= GRID_HOUSEHOLDS_MAX:
     raise ImproperlyConfigured("GRIDGOV_GRID_HOUSEHOLDS_MIN must be > 0 and <= ..._MAX")
+# Plan 1: one party central household (黨員中心戶) per 10–15 households (party.pyramid).
+PARTY_HOUSEHOLDS_PER_CENTRAL_MIN = env_int("GRIDGOV_PARTY_HOUSEHOLDS_PER_CENTRAL_MIN", 10)
+PARTY_HOUSEHOLDS_PER_CENTRAL_MAX = env_int("GRIDGOV_PARTY_HOUSEHOLDS_PER_CENTRAL_MAX", 15)
+if not 0 < PARTY_HOUSEHOLDS_PER_CENTRAL_MIN <= PARTY_HOUSEHOLDS_PER_CENTRAL_MAX:
+    raise ImproperlyConfigured(
+        "GRIDGOV_PARTY_HOUSEHOLDS_PER_CENTRAL_MIN must be > 0 and <= ..._MAX"
+    )
 # How far (metres) a child boundary may stray outside its parent, and the smallest
 # gap/overlap (square metres) the coverage report lists: digitising noise below it.
 GRID_BOUNDARY_TOLERANCE_M = env_float("GRIDGOV_GRID_BOUNDARY_TOLERANCE_M", 5.0)

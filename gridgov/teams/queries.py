@@ -114,10 +114,10 @@ class FourInOne:
 
 def four_in_one(grid: Grid, on: dt.date | None = None) -> FourInOne | None:
     """The team a dedicated grid answers to (四包一): its own head, the community police
-    officer (the instructor, on it or on its host), the town's full-time grid administrator
-    (on the street above) and the head of the comprehensive grid it lies in (its grid head,
-    or its full-time grid worker, who is the level-3 head in plan 4); and an informant per
-    unit. None for a comprehensive grid."""
+    officer (the instructor, on it, its host or its community), the town's full-time grid
+    administrator (on the street above) and the head of the comprehensive grid it lies in
+    (its grid head, or its full-time grid worker, who is the level-3 head in plan 4); and an
+    informant per unit. None for a comprehensive grid."""
     if grid.kind != GridKind.DEDICATED:
         return None
     street = grid.code[: grid.network.code_lengths[1]] if len(grid.network.code_lengths) > 1 else ""
@@ -127,7 +127,9 @@ def four_in_one(grid: Grid, on: dt.date | None = None) -> FourInOne | None:
         Assignment.objects.active(on)
         .filter(
             Q(grid=grid)
-            | Q(grid_id=host, role__in=(Role.GRID_INSTRUCTOR, *host_heads))
+            | Q(grid_id=host, role__in=host_heads)
+            # The community police officer instructs the community's grids, or this one.
+            | Q(grid_id__in=(host, grid.parent_id), role=Role.GRID_INSTRUCTOR)
             | Q(grid__network=grid.network, grid_code=street, role=Role.GRID_ADMIN)
         )
         .select_related("user", "unit")

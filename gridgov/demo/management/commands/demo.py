@@ -7,6 +7,7 @@ import os
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from gridgov.demo.teams import ensure_demo_team
 from gridgov.demo.users import ensure_demo_users
 from gridgov.grids.models import Grid
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
             call_command("seed", households=opts["households"])
         else:
             self.stdout.write("Using the demo district already in the database.")
+        made = ensure_demo_team()
+        if made:
+            self.stdout.write(f"Gave the grids their people: {made} assignments.")
         users = ensure_demo_users()
         port = os.environ.get("PORT", "8000")
         self.stdout.write("")

@@ -96,6 +96,8 @@ def _detail(o: PartyOrg) -> dict[str, Any]:
 @router.get("/orgs", response={200: OrgList, **ERRORS}, summary="Party organisations")
 def list_orgs(request: HttpRequest, filters: Query[GridQuery]):  # type: ignore[type-arg]
     """Current organisations under `grid` in your scope."""
+    if filters.grid:
+        lookups.grid(request.user, filters.grid)
     return {"items": [_org_out(o) for o in queries.orgs(request.user, filters.grid or "")]}
 
 
@@ -172,6 +174,8 @@ def end_central(request: HttpRequest, central_id: Id, payload: EndIn):
 @router.get("/links", response={200: LinkList, **ERRORS}, summary="Links of the pyramid")
 def list_links(request: HttpRequest, filters: Query[LinkQuery]):  # type: ignore[type-arg]
     """Current links whose source lies under `grid`, the first 500 (count: all of them)."""
+    if filters.grid:
+        lookups.grid(request.user, filters.grid)
     qs = Link.objects.visible_to(request.user, Right.VIEW).current().under(filters.grid or "")
     if filters.level:
         qs = qs.filter(level=filters.level)

@@ -40,10 +40,12 @@ def _link(level: str, src: str, source: Any, tgt: str, target: Any, code: str) -
 def _grid_network(g: Grid, rng: random.Random, out: dict[str, list[Any]]) -> None:
     """One grid: its branch, groups, central households, members and their links."""
     heads = list(
-        Resident.objects.filter(grid_code=g.code, relation=Relation.HEAD,
-                                status=ResidentStatus.ACTIVE)
-        .select_related("household").order_by("household_id", "id")
-    )  # fmt: skip
+        Resident.objects.filter(
+            grid_code=g.code, relation=Relation.HEAD, status=ResidentStatus.ACTIVE
+        )
+        .select_related("household")
+        .order_by("household_id", "id")
+    )
     households = list(Household.objects.filter(grid_code=g.code).order_by("id"))
     if len(heads) < 24:
         return
@@ -52,53 +54,77 @@ def _grid_network(g: Grid, rng: random.Random, out: dict[str, list[Any]]) -> Non
     for m in members:
         m.party_member = True
     branch = PartyOrg.objects.create(
-        kind=OrgKind.BRANCH, name=f"{g.name}党支部", grid=g, founded_on=SINCE,
+        kind=OrgKind.BRANCH,
+        name=f"{g.name}党支部",
+        grid=g,
+        founded_on=SINCE,
         parent=out["general"][-1] if out["general"] else None,
-    )  # fmt: skip
+    )
     n_centrals = max(1, math.ceil(len(households) / 15))
     n_groups = max(1, math.ceil(n_centrals / CENTRALS_PER_GROUP))
     groups = [
-        PartyOrg.objects.create(kind=OrgKind.GROUP, name=f"第{i + 1}党小组", grid=g,
-                                parent=branch, founded_on=SINCE)  # fmt: skip
+        PartyOrg.objects.create(
+            kind=OrgKind.GROUP, name=f"第{i + 1}党小组", grid=g, parent=branch, founded_on=SINCE
+        )
         for i in range(n_groups)
     ]
     # The branch committee: a secretary and enough members for 1–2 groups each.
-    committee = [Post.objects.create(org=branch, role=PostRole.SECRETARY, resident=members[0],
-                                     since=SINCE)]  # fmt: skip
+    committee = [
+        Post.objects.create(org=branch, role=PostRole.SECRETARY, resident=members[0], since=SINCE)
+    ]
     for i in range(1, max(1, math.ceil(n_groups / 2))):
-        committee.append(Post.objects.create(org=branch, role=PostRole.COMMITTEE,
-                                             resident=members[i % len(members)], since=SINCE))  # fmt: skip
+        committee.append(
+            Post.objects.create(
+                org=branch, role=PostRole.COMMITTEE, resident=members[i % len(members)], since=SINCE
+            )
+        )
     out["committees"].append(committee)
     for i, group in enumerate(groups):
-        out["links"].append(_link(LinkLevel.GROUP, "source_post", committee[i // 2],
-                                  "target_org", group, g.code))  # fmt: skip
+        out["links"].append(
+            _link(LinkLevel.GROUP, "source_post", committee[i // 2], "target_org", group, g.code)
+        )
     # Central households: the households of members, spread over the groups.
     keepers = (members * 2)[:n_centrals]
     centrals = []
     for i, keeper in enumerate(keepers):
         group = groups[i // CENTRALS_PER_GROUP]
         if i >= len(members):  # more centrals than members: model posts of the same people
-            centrals.append(CentralHousehold.objects.create(
-                kind=CentralKind.MODEL_POST, group=group, keeper=keeper,
-                name=f"党员示范岗{i + 1}", since=SINCE))  # fmt: skip
+            centrals.append(
+                CentralHousehold.objects.create(
+                    kind=CentralKind.MODEL_POST,
+                    group=group,
+                    keeper=keeper,
+                    name=f"党员示范岗{i + 1}",
+                    since=SINCE,
+                )
+            )
         else:
-            centrals.append(CentralHousehold.objects.create(
-                group=group, household=keeper.household, keeper=keeper, since=SINCE))  # fmt: skip
+            centrals.append(
+                CentralHousehold.objects.create(
+                    group=group, household=keeper.household, keeper=keeper, since=SINCE
+                )
+            )
     for j, group in enumerate(groups):
-        leader = Post.objects.create(org=group, role=PostRole.GROUP_LEADER,
-                                     resident=members[-1 - j % len(members)], since=SINCE)  # fmt: skip
+        leader = Post.objects.create(
+            org=group,
+            role=PostRole.GROUP_LEADER,
+            resident=members[-1 - j % len(members)],
+            since=SINCE,
+        )
         mine = [c for c in centrals if c.group_id == group.pk]
         if len(mine) == 1 and rng.random() < 0.5:
-            continue  # a leader with one central household only would be "under"; unlinked shows too
+            continue  # a leader left unlinked: the check shows one
         for c in mine:
-            out["links"].append(_link(LinkLevel.CENTRAL, "source_post", leader,
-                                      "target_central", c, g.code))  # fmt: skip
+            out["links"].append(
+                _link(LinkLevel.CENTRAL, "source_post", leader, "target_central", c, g.code)
+            )
     # Each central household links 5–10 members (members may be linked by several).
     for i, c in enumerate(centrals):
         k = rng.randint(5, 10) if rng.random() > 0.08 else rng.randint(1, 4)
         for m in (members[i:] + members[:i])[: min(k, len(members))]:
-            out["links"].append(_link(LinkLevel.MEMBER, "source_central", c,
-                                      "target_member", m, c.grid_code))  # fmt: skip
+            out["links"].append(
+                _link(LinkLevel.MEMBER, "source_central", c, "target_member", m, c.grid_code)
+            )
     # Each member links the next twelve households; now and then one is left out or
     # takes on more, so that the check lists someone under, over and unlinked.
     for i, m in enumerate(members):
@@ -111,8 +137,9 @@ def _grid_network(g: Grid, rng: random.Random, out: dict[str, list[Any]]) -> Non
         elif roll < 0.1:
             share = households[i * HOUSEHOLDS_PER_MEMBER : (i + 1) * HOUSEHOLDS_PER_MEMBER + 6]
         for h in share:
-            out["links"].append(_link(LinkLevel.HOUSEHOLD, "source_member", m,
-                                      "target_household", h, m.grid_code))  # fmt: skip
+            out["links"].append(
+                _link(LinkLevel.HOUSEHOLD, "source_member", m, "target_household", h, m.grid_code)
+            )
     out["branches"].append(branch)
 
 
@@ -126,10 +153,11 @@ def build_party_network(*, seed: int = 7) -> dict[str, int]:
         return {"organisations": 0, "posts": 0, "centrals": 0, "links": 0}
     rng = random.Random(seed)
     grids = list(
-        Grid.objects.current().filter(network__slug="comprehensive",
-                                      depth=F("network__grid_depth"), kind="comprehensive")
-        .select_related("parent").order_by("code")
-    )  # fmt: skip
+        Grid.objects.current()
+        .filter(network__slug="comprehensive", depth=F("network__grid_depth"), kind="comprehensive")
+        .select_related("parent")
+        .order_by("code")
+    )
     by_community: dict[Grid, list[Grid]] = defaultdict(list)
     for g in grids:
         if g.parent is not None:
@@ -137,9 +165,11 @@ def build_party_network(*, seed: int = 7) -> dict[str, int]:
     for community, children in by_community.items():
         out: dict[str, list[Any]] = defaultdict(list)
         general = PartyOrg.objects.create(
-            kind=OrgKind.GENERAL_BRANCH, name=f"{community.name}党总支", grid=community,
+            kind=OrgKind.GENERAL_BRANCH,
+            name=f"{community.name}党总支",
+            grid=community,
             founded_on=SINCE,
-        )  # fmt: skip
+        )
         out["general"].append(general)
         for g in children:
             _grid_network(g, rng, out)
@@ -148,13 +178,25 @@ def build_party_network(*, seed: int = 7) -> dict[str, int]:
         # The general branch's committee: the grid secretaries, each linking 1–2 branches.
         seats = out["committees"][: max(1, math.ceil(len(out["branches"]) / 2))]
         posts = [
-            Post.objects.create(org=general, role=PostRole.SECRETARY if i == 0
-                                else PostRole.COMMITTEE, resident=c[0].resident, since=SINCE)  # fmt: skip
+            Post.objects.create(
+                org=general,
+                role=PostRole.SECRETARY if i == 0 else PostRole.COMMITTEE,
+                resident=c[0].resident,
+                since=SINCE,
+            )
             for i, c in enumerate(seats)
         ]
         for i, branch in enumerate(out["branches"]):
-            out["links"].append(_link(LinkLevel.BRANCH, "source_post", posts[i // 2 % len(posts)],
-                                      "target_org", branch, general.grid_code))  # fmt: skip
+            out["links"].append(
+                _link(
+                    LinkLevel.BRANCH,
+                    "source_post",
+                    posts[i // 2 % len(posts)],
+                    "target_org",
+                    branch,
+                    general.grid_code,
+                )
+            )
         Link.objects.bulk_create(out["links"], batch_size=2000)
     return {
         "organisations": PartyOrg.objects.count(),

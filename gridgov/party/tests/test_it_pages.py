@@ -22,10 +22,13 @@ def client(cast: Any, who: str | None) -> Client:
 
 
 def state() -> tuple[int, ...]:
-    return (PartyOrg.objects.filter(dissolved_on__isnull=True).count(),
-            Post.objects.filter(until__isnull=True).count(),
-            CentralHousehold.objects.filter(until__isnull=True).count(),
-            Link.objects.filter(until__isnull=True).count(), AuditEntry.objects.count())  # fmt: skip
+    return (
+        PartyOrg.objects.filter(dissolved_on__isnull=True).count(),
+        Post.objects.filter(until__isnull=True).count(),
+        CentralHousehold.objects.filter(until__isnull=True).count(),
+        Link.objects.filter(until__isnull=True).count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def gets(net: Any) -> list[str]:
@@ -35,20 +38,36 @@ def gets(net: Any) -> list[str]:
 def posts(cast: Any, net: Any) -> list[tuple[str, dict[str, str]]]:
     """Every change a page makes, with a valid body, on something of A1."""
     return [
-        ("/party/orgs/new/", {"kind": "group", "name": "新党小组", "grid": cast.a1.code,
-                              "parent": str(net.branch.pk)}),
-        (f"/party/orgs/{net.group.pk}/posts/", {"role": "group_leader",
-                                                "resident": str(net.yi.public_id)}),
-        (f"/party/orgs/{net.group.pk}/centrals/", {"kind": "model_post",
-                                                   "keeper": str(net.yi.public_id),
-                                                   "name": "示范岗"}),
-        ("/party/links/new/", {"level": "household", "source": str(net.yi.public_id),
-                               "target": str(net.a1_households[40].public_id)}),
+        (
+            "/party/orgs/new/",
+            {
+                "kind": "group",
+                "name": "新党小组",
+                "grid": cast.a1.code,
+                "parent": str(net.branch.pk),
+            },
+        ),
+        (
+            f"/party/orgs/{net.group.pk}/posts/",
+            {"role": "group_leader", "resident": str(net.yi.public_id)},
+        ),
+        (
+            f"/party/orgs/{net.group.pk}/centrals/",
+            {"kind": "model_post", "keeper": str(net.yi.public_id), "name": "示范岗"},
+        ),
+        (
+            "/party/links/new/",
+            {
+                "level": "household",
+                "source": str(net.yi.public_id),
+                "target": str(net.a1_households[40].public_id),
+            },
+        ),
         (f"/party/links/{net.l_yi.pk}/end/", {}),
         (f"/party/posts/{net.committee.pk}/end/", {}),
         (f"/party/centrals/{net.central.pk}/end/", {}),
         (f"/party/orgs/{net.branch_b.pk}/dissolve/", {}),
-    ]  # fmt: skip
+    ]
 
 
 def test_it_sends_anonymous_visitors_to_log_in(cast: Any, net: Any) -> None:
@@ -66,8 +85,15 @@ def test_it_refuses_someone_without_a_role(cast: Any, net: Any) -> None:
     c = client(cast, "nobody")
     assert [c.get(url).status_code for url in gets(net)] == [403, 403, 404]
     assert [c.post(url, data).status_code for url, data in posts(cast, net)] == [
-        403, 404, 404, 403, 404, 404, 404, 404
-    ]  # fmt: skip
+        403,
+        404,
+        404,
+        403,
+        404,
+        404,
+        404,
+        404,
+    ]
     assert c.post("/party/roster.xlsx").status_code == 403
     assert state() == before
 
@@ -105,8 +131,12 @@ def test_it_lets_the_grid_head_change_the_network(cast: Any, net: Any) -> None:
         assert r.status_code == 302, (url, r.content[:300])
     # A group, a post, a model post, a link: one more each, four audit entries.
     assert state() == tuple(a + b for a, b in zip(before, (1, 1, 1, 1, 4), strict=True))
-    assert Link.objects.filter(source_member=net.yi, until__isnull=True,
-                               target_household=net.a1_households[40]).count() == 1  # fmt: skip
+    assert (
+        Link.objects.filter(
+            source_member=net.yi, until__isnull=True, target_household=net.a1_households[40]
+        ).count()
+        == 1
+    )
 
 
 def test_it_shows_a_refusal_on_the_page(cast: Any, net: Any) -> None:
@@ -115,7 +145,10 @@ def test_it_shows_a_refusal_on_the_page(cast: Any, net: Any) -> None:
     before = state()
     r = c.post("/party/links/new/", data)
     assert r.status_code == 200
-    assert "This cannot be linked to at this level." in r.content.decode() or "不能" in r.content.decode()
+    assert (
+        "This cannot be linked to at this level." in r.content.decode()
+        or "不能" in r.content.decode()
+    )
     assert state() == before
 
 

@@ -791,4 +791,5 @@ ZH_HANS = {
     "with a worker": "有网格员",
     "without": "无网格员",
     "No grids under this one.": "其下没有网格。",
+    "organisation\x04unit": "单位",
 }

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.core.models import TimeStamped
 
@@ -55,7 +56,7 @@ class Assignment(TimeStamped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assignments",
-        verbose_name=_("unit"),
+        verbose_name=pgettext_lazy("organisation", "unit"),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role, may_grant, title
@@ -20,7 +21,7 @@ class AssignForm(TextForm):
     role = forms.ChoiceField(label=_("role"))
     starts_on = forms.DateField(label=_("from"), widget=DATE, initial=timezone.localdate)
     unit = forms.ModelChoiceField(
-        label=_("unit"),
+        label=pgettext_lazy("organisation", "unit"),
         queryset=Organisation.objects.none(),
         required=False,
         help_text=_("For an informant or head of a dedicated grid: the unit they answer for."),

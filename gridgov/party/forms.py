@@ -62,11 +62,11 @@ class CentralForm(TextForm):
 class LinkForm(TextForm):
     level = forms.ChoiceField(label=_("level"), choices=LinkLevel.choices)
     source = forms.CharField(
-        label=_("from"), max_length=40,
+        label=_("who links"), max_length=40,
         help_text=_("A post's number, a central household's number or a party member's id"),
     )  # fmt: skip
     target = forms.CharField(
-        label=_("to"), max_length=40,
+        label=_("whom they link"), max_length=40,
         help_text=_("An organisation's or central household's number, or a resident's or "
                     "household's id"),
     )  # fmt: skip

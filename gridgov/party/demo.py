@@ -121,7 +121,8 @@ def _grid_network(g: Grid, rng: random.Random, out: dict[str, list[Any]]) -> Non
     # Each central household links 5–10 members (members may be linked by several).
     for i, c in enumerate(centrals):
         k = rng.randint(5, 10) if rng.random() > 0.08 else rng.randint(1, 4)
-        for m in (members[i:] + members[:i])[: min(k, len(members))]:
+        # Starting after the keeper: a central household links other members.
+        for m in (members[i + 1 :] + members[: i + 1])[: min(k, len(members) - 1)]:
             out["links"].append(
                 _link(LinkLevel.MEMBER, "source_central", c, "target_member", m, c.grid_code)
             )

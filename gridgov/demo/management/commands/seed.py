@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from gridgov.demo import generate
 from gridgov.grids.models import Grid
+from gridgov.party.demo import build_party_network
 
 
 class Command(BaseCommand):
@@ -47,3 +48,6 @@ class Command(BaseCommand):
             f"{result.grids} grids, {result.buildings} buildings, {result.households} households,"
             f" {result.residents} residents in {result.seconds:.1f} s"
         )
+        party = build_party_network(seed=int(opts["seed"]))  # type: ignore[call-overload]
+        self.stdout.write(f"party network: {party['organisations']} organisations, "
+                          f"{party['links']} links")  # fmt: skip

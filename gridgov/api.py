@@ -125,9 +125,11 @@ from gridgov.grids.api import router as grids_router  # noqa: E402
 from gridgov.party.api import router as party_router  # noqa: E402
 from gridgov.registry.api import router as registry_router  # noqa: E402
 from gridgov.teams.api import router as teams_router  # noqa: E402
+from gridgov.teams.api_boards import router as boards_router  # noqa: E402
 
 api.add_router("/grids", grids_router)
 api.add_router("/registry", registry_router)
 api.add_router("/party", party_router)
-# Last: "/teams/{network}/{code}" would take any more specific /teams/… router added after.
+api.add_router("/teams/boards", boards_router)
+# After the boards: "/teams/{network}/{code}" would otherwise take "/teams/boards/…".
 api.add_router("/teams", teams_router)

@@ -253,6 +253,15 @@ STORAGES = {
         )
     },
 }
+# Uploaded files (staff photos) for the default storage. Never served as a folder: each file
+# goes out through a view that checks it may be shown (teams.views_board.photo).
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+# The address residents reach the site at (https://host), for QR codes on printed notice
+# boards; empty: the host of the request that printed them.
+GRIDGOV_PUBLIC_URL = os.environ.get("GRIDGOV_PUBLIC_URL", "").strip().rstrip("/")
+if GRIDGOV_PUBLIC_URL and _origin(GRIDGOV_PUBLIC_URL) != GRIDGOV_PUBLIC_URL:
+    raise ImproperlyConfigured("GRIDGOV_PUBLIC_URL must be scheme://host[:port], no path")
 WHITENOISE_MANIFEST_STRICT = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -106,3 +106,14 @@ def test_it_exports_from_the_command_line(cast: Any, net: Any, tmp_path: Path) -
         call_command("party_roster", "--reason", "x", "-o", str(out))
     with pytest.raises(CommandError):
         call_command("party_roster", "--user", "worker_b1", "--grid", cast.a1.code, "-o", str(out))
+
+
+def test_it_writes_a_formula_as_text(cast: Any, net: Any) -> None:
+    from gridgov.party import services
+
+    services.create_org(actor=cast.admin, kind="group", name='=HYPERLINK("http://x","点我")',
+                        grid=cast.a1, parent=net.branch)  # fmt: skip
+    sheet = rows(roster.export(actor=cast.head_a)[0])
+    assert [r[5] for r in sheet[2:] if "HYPERLINK" in str(r[5])] == [
+        '\'=HYPERLINK("http://x","点我")'
+    ]

@@ -122,6 +122,11 @@ class ApiBodyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(API_PREFIX):
+            try:
+                # CommonMiddleware below reads the host first and answers a bad one in HTML.
+                request.get_host()
+            except SuspiciousOperation:
+                return error(400, "bad_request", _("The request is malformed."))
             refused = parameter_problem(request)
             if refused is None and request.method in WITH_BODY:
                 refused = body_problem(request)

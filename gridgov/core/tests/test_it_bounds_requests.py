@@ -148,3 +148,14 @@ def test_it_redacts_numbers_in_tracebacks(caplog: pytest.LogCaptureFixture) -> N
         logging.getLogger("gridgov").exception("failed for %s", "13912345678")
     assert "110101199003071234" not in caplog.text
     assert "13912345678" not in caplog.text
+
+
+@pytest.mark.parametrize("host", ["", "evil.example"])
+def test_it_answers_a_bad_host_in_json(cast: Any, host: str) -> None:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {cast.tokens['admin']}")
+    r = client.get("/api/v1/grids", HTTP_HOST=host)
+    assert (r.status_code, r["Content-Type"], r.json()["code"]) == (
+        400,
+        "application/json",
+        "bad_request",
+    )

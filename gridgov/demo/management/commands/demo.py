@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from gridgov.demo.teams import ensure_demo_team
+from gridgov.party.demo import build_party_network
 from gridgov.demo.users import ensure_demo_users
 from gridgov.grids.models import Grid
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         made = ensure_demo_team()
         if made:
             self.stdout.write(f"Gave the grids their people: {made} assignments.")
+        # A district seeded before the party network existed gets one now (once).
+        build_party_network()
         users = ensure_demo_users()
         port = os.environ.get("PORT", "8000")
         self.stdout.write("")

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from gridgov.demo.teams import ensure_demo_team
-from gridgov.party.demo import build_party_network
 from gridgov.demo.users import ensure_demo_users
 from gridgov.grids.models import Grid
+from gridgov.party.demo import build_party_network
 
 
 class Command(BaseCommand):

@@ -886,4 +886,52 @@ ZH_HANS = {
     "Contact roster (.xlsx)": "包挂联系花名册（.xlsx）",
     "Export the roster (phones masked)": "导出花名册（电话脱敏）",
     "Export with full phone numbers": "导出完整电话号码",
+    # Boards
+    "(name not given)": "（未填写姓名）",
+    "Contact card": "民情联系卡",
+    "Duties": "职责",
+    "duties": "职责",
+    "Notice board": "公示牌",
+    "Notice boards": "公示牌",
+    "Notice board of %(name)s": "%(name)s公示牌",
+    "Photo": "照片",
+    "photo": "照片",
+    "Photo of %(name)s": "%(name)s的照片",
+    "Current photo": "当前照片",
+    "Remove the photo": "删除照片",
+    "Public work phone": "公开工作电话",
+    "public work phone": "公开工作电话",
+    "show on public boards": "在公示牌上公开",
+    "Show my photo, phone and duties on public boards": "在公示牌上公开我的照片、电话和职责",
+    "JPEG, PNG or WebP, at most 5 MB; kept as a 600-pixel JPEG without metadata.": (
+        "JPEG、PNG 或 WebP 格式，不超过 5 MB；保存为 600 像素、不含元数据的 JPEG。"
+    ),
+    "The work number you choose to publish; leave empty to publish none.": (
+        "您选择公开的工作电话；留空则不公开。"
+    ),
+    "The file is not a JPEG, PNG or WebP picture.": "该文件不是 JPEG、PNG 或 WebP 图片。",
+    "The photo has more than %(mp)d million pixels.": "照片超过 %(mp)d 百万像素。",
+    "The photo is larger than %(mb)d MB.": "照片超过 %(mb)d MB。",
+    "Too many grids for one PDF (%(n)d): print them community by community.": (
+        "网格过多（%(n)d 个），无法合成一个 PDF：请按社区分别打印。"
+    ),
+    "You may not change this person's public card.": "您无权修改此人的公示信息。",
+    "Public card": "公示信息",
+    "My public card": "我的公示信息",
+    "Public card of %(name)s": "%(name)s的公示信息",
+    "What grid notice boards and contact cards show of you. Your name and role are always shown; your photo, phone and duties only if you agree below.": (
+        "网格公示牌和民情联系卡上显示的您的信息。姓名和岗位始终公示；照片、电话和职责须您在下方同意后才公示。"
+    ),
+    "Board (PDF)": "公示牌（PDF）",
+    "Boards of all its grids (PDF)": "所辖全部网格公示牌（PDF）",
+    "Contact cards (PDF)": "民情联系卡（PDF）",
+    "Print board (PDF)": "打印公示牌（PDF）",
+    "Print": "打印",
+    "No grids in your scope.": "您的范围内没有网格。",
+    "No staff are listed for this grid yet.": "本网格尚未登记工作人员。",
+    "Grid staff": "网格工作人员",
+    "Party organisation": "党组织",
+    "Part of": "所属",
+    "Phone": "电话",
+    "Scan to open this board": "扫码查看本公示牌",
 }

@@ -55,6 +55,7 @@ class Person:
     phone: str = ""
     duties: str = ""
     photo_uri: str | None = None  # the photo as a data: URI, filled in for PDFs only
+    named: bool = True  # False: `name` is the placeholder of a person without one
 
 
 @dataclass
@@ -117,7 +118,12 @@ def _name(user: Any) -> str:
 
 
 def _person(a: Assignment, labels: dict[str, str]) -> Person:
-    p = Person(name=_name(a.user), role=a.role, role_label=labels[a.role])
+    p = Person(
+        name=_name(a.user),
+        role=a.role,
+        role_label=labels[a.role],
+        named=bool(a.user.get_full_name().strip()),
+    )
     profile: StaffProfile | None = getattr(a.user, "staff_profile", None)
     if profile is not None and profile.on_boards:
         p.photo_id = str(profile.public_id) if profile.photo else None

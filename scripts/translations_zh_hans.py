@@ -910,8 +910,8 @@ ZH_HANS = {
         "您选择公开的工作电话；留空则不公开。"
     ),
     "The file is not a JPEG, PNG or WebP picture.": "该文件不是 JPEG、PNG 或 WebP 图片。",
-    "The photo has more than %(mp)d million pixels.": "照片超过 %(mp)d 百万像素。",
-    "The photo is larger than %(mb)d MB.": "照片超过 %(mb)d MB。",
+    "The photo has more than %(mp)d million pixels.": "照片像素超过 %(mp)d00 万。",
+    "The photo is larger than %(mb)d MB.": "照片大于 %(mb)d MB。",
     "Too many grids for one PDF (%(n)d): print them community by community.": (
         "网格过多（%(n)d 个），无法合成一个 PDF：请按社区分别打印。"
     ),

@@ -64,12 +64,12 @@ def test_it_keeps_a_jpeg_without_exif_turned_upright_and_resized(c: Any) -> None
 @pytest.mark.parametrize(
     "data,message",
     [
-        (b"not a picture at all", "not a JPEG, PNG or WebP"),
-        (jpeg(fmt="GIF"), "not a JPEG, PNG or WebP"),
-        (jpeg()[:200], "not a JPEG, PNG or WebP"),  # truncated
-        (bomb(), "more than 20 million pixels"),
-        (jpeg((5000, 4500), fmt="PNG"), "more than 20 million pixels"),
-        (b"\xff" * (images.MAX_BYTES + 1), "larger than 5 MB"),
+        (b"not a picture at all", "不是 JPEG、PNG 或 WebP"),
+        (jpeg(fmt="GIF"), "不是 JPEG、PNG 或 WebP"),
+        (jpeg()[:200], "不是 JPEG、PNG 或 WebP"),  # truncated
+        (bomb(), "像素超过 2000 万"),
+        (jpeg((5000, 4500), fmt="PNG"), "像素超过 2000 万"),
+        (b"\xff" * (images.MAX_BYTES + 1), "大于 5 MB"),
     ],
 )
 def test_it_refuses_what_is_not_a_photo_within_limits(data: bytes, message: str) -> None:

@@ -16,6 +16,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.lib.worktime import DEFAULT_WORK_HOURS, parse_work_hours
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GRIDGOV_VAR_DIR", BASE_DIR / "var"))
 
@@ -235,6 +237,14 @@ LOCALE_PATHS = [BASE_DIR / "gridgov" / "locale"]
 TIME_ZONE = os.environ.get("GRIDGOV_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# Working hours for deadlines in working time (ADR 0016): periods of every working day.
+WORK_HOURS = os.environ.get("GRIDGOV_WORK_HOURS", "").strip() or DEFAULT_WORK_HOURS
+try:
+    parse_work_hours(WORK_HOURS)
+except ValueError as e:
+    raise ImproperlyConfigured(
+        f"GRIDGOV_WORK_HOURS must be periods like 08:30-12:00,14:30-18:00: {e}"
+    ) from None
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

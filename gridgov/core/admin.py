@@ -2,8 +2,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry
+from .models import AuditEntry, CalendarDay, CalendarYear
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -24,3 +26,30 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "object_type", "object_key"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_key", "actor__username"]
+
+
+class CalendarDayInline(admin.TabularInline):
+    model = CalendarDay
+    fields = ["date", "kind", "name"]
+    extra = 3
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """A year's arrangement, entered by hand when the State Council publishes it (or with
+    `gridgov calendar load`). Deadlines pick changes up at their next call (ADR 0016)."""
+
+    list_display = ["year", "source", "updated_at"]
+    inlines = [CalendarDayInline]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "weekday", "kind", "name"]
+    list_filter = ["kind", "year"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj: CalendarDay) -> str:
+        return str(WEEKDAYS[obj.date.weekday()])

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "gridgov.registry",
     "gridgov.teams",
     "gridgov.party",
+    "gridgov.notices",
     "gridgov.web",
     "gridgov.demo",
 ]
@@ -160,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "gridgov.web.context.site",
+                "gridgov.notices.context.unread",
             ],
         },
     }
@@ -302,6 +304,49 @@ GRID_COVERAGE_MIN_WIDTH_M = env_float("GRIDGOV_GRID_COVERAGE_MIN_WIDTH_M", 0.5)
 # Background tasks (ADR 0008): empty = SQLite queue in var/; "redis://host:6379/0" for
 # several machines (install the `redis` package).
 GRIDGOV_TASKS_URL = os.environ.get("GRIDGOV_TASKS_URL", "")
+
+# Notices (docs/adr/0017-notifications.md): the channels (dotted paths of
+# notices.channels.Channel subclasses; a deployment may add its own) and the retries of those
+# that send: attempt n+1 waits 2^(n-1) minutes, the notice fails after the last.
+NOTICE_CHANNELS = env_list(
+    "GRIDGOV_NOTICE_CHANNELS",
+    "gridgov.notices.channels.InApp,gridgov.notices.channels.Email,"
+    "gridgov.notices.channels.Webhook",
+)
+NOTICE_MAX_ATTEMPTS = env_int("GRIDGOV_NOTICE_MAX_ATTEMPTS", 6)
+# A signed JSON POST per notice, for an adapter to enterprise WeChat, DingTalk or SMS; empty:
+# no webhook. Unsigned webhooks are refused: the secret is required with the URL.
+NOTICE_WEBHOOK_URL = os.environ.get("GRIDGOV_NOTICE_WEBHOOK_URL", "").strip()
+NOTICE_WEBHOOK_SECRET = os.environ.get("GRIDGOV_NOTICE_WEBHOOK_SECRET", "").strip()
+NOTICE_WEBHOOK_TIMEOUT = env_float("GRIDGOV_NOTICE_WEBHOOK_TIMEOUT", 5.0)
+if NOTICE_WEBHOOK_URL:
+    _origin(NOTICE_WEBHOOK_URL)
+    if not NOTICE_WEBHOOK_SECRET:
+        raise ImproperlyConfigured("GRIDGOV_NOTICE_WEBHOOK_URL needs GRIDGOV_NOTICE_WEBHOOK_SECRET")
+if not 1 <= NOTICE_MAX_ATTEMPTS <= 20 or not 0 < NOTICE_WEBHOOK_TIMEOUT <= 60:
+    raise ImproperlyConfigured(
+        "GRIDGOV_NOTICE_MAX_ATTEMPTS must be 1–20, GRIDGOV_NOTICE_WEBHOOK_TIMEOUT 0–60 s"
+    )
+# E-mail: SMTP when GRIDGOV_EMAIL_HOST is set; otherwise printed on the console under
+# GRIDGOV_DEBUG (tests keep it in memory), and no e-mail notices at all in production.
+EMAIL_HOST = os.environ.get("GRIDGOV_EMAIL_HOST", "").strip()
+EMAIL_PORT = env_int("GRIDGOV_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("GRIDGOV_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("GRIDGOV_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("GRIDGOV_EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("GRIDGOV_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("GRIDGOV_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("GRIDGOV_EMAIL_FROM", "gridgov@localhost")
+if EMAIL_USE_TLS and EMAIL_USE_SSL and os.environ.get("GRIDGOV_EMAIL_USE_SSL"):
+    EMAIL_USE_TLS = False  # SSL asked for explicitly wins over the default STARTTLS
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.locmem.EmailBackend"
+    if TESTING
+    else "django.core.mail.backends.console.EmailBackend"
+)
+NOTICE_EMAIL_ENABLED = bool(EMAIL_HOST) or DEBUG or TESTING
 
 # `gridgov serve` (docs/adr/0010-web-server.md): worker processes (0: 2 x cores + 1, at most
 # 8) and the seconds a request may run before its worker is replaced (large exports).

@@ -10,6 +10,7 @@ urlpatterns = [
     path("registry/", include("gridgov.registry.urls")),
     path("teams/", include("gridgov.teams.urls")),
     path("party/", include("gridgov.party.urls")),
+    path("notices/", include("gridgov.notices.urls")),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", account_views.LogoutView.as_view(), name="logout"),
     path("account/", include("gridgov.accounts.urls")),

@@ -182,11 +182,12 @@ def test_it_shows_a_community_with_its_grids_in_code_order(
     cast: Any, django_assert_num_queries: Any
 ) -> None:
     client = as_(cast, "head_a")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         # 1 session, 2 user, 3 network by slug, 4 the user's assignments (scope, read once),
         # 5 the grid within scope, 6 its current children, 7 households per child (one
         # GROUP BY on the code prefix), 8 predecessors, 9 successors, 10 households of the
         # node, 11 its change history, 12 every ancestor at once (by code prefix).
+        # 13 the unread notices in the header (notices.context): one COUNT.
         r = client.get(detail_url(COMMUNITY_A))
     p = page(r)
     assert p.root.one("h1").text == "甲社区"
@@ -205,10 +206,11 @@ def test_it_shows_a_grid_with_its_households_against_the_standard(
     cast: Any, django_assert_num_queries: Any
 ) -> None:
     client = as_(cast, "worker_a1")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         # 1 session, 2 user, 3 network, 4 assignments, 5 the grid, 6 its children (none, so
         # no household GROUP BY), 7 predecessors, 8 successors, 9 its buildings (a grid
         # level node), 10 households of the node, 11 change history, 12 the ancestors.
+        # 13 the unread notices in the header (notices.context): one COUNT.
         r = client.get(detail_url(A1))
     p = page(r)
     assert p.root.one("h1").text == "甲社区第1网格"
@@ -315,10 +317,11 @@ def test_it_reports_the_grids_out_of_standard_and_clean_coverage(
     cast: Any, django_assert_num_queries: Any
 ) -> None:
     client = as_(cast, "dispatcher")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         # 1 session, 2 user, 3 network, 4 assignments, 5 the grid, 6 its comprehensive
         # children (coverage), 7 every grid-level grid under it (size), 8 households per
         # grid (one GROUP BY). The county is a root: no ancestors to read.
+        # 9 the unread notices in the header (notices.context): one COUNT.
         r = client.get(report_url(COUNTY))
     p = page(r)
     assert p.root.one("h1").text == "覆盖与规模报告：原州区"

@@ -164,10 +164,11 @@ def test_it_renders_the_tree_in_a_fixed_number_of_queries(
 ) -> None:
     c = client(cast, "head_a")
     c.get("/party/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         # 1 session, 2 user, 3 assignments, 4 "holds a role anywhere", 5 organisations with
         # their grids, 6 posts with holders, 7 central households with keepers and
         # households: whatever the size of the network.
+        # 8 the unread notices in the header (notices.context): one COUNT.
         r = c.get("/party/")
     assert r.status_code == 200
 
@@ -177,11 +178,12 @@ def test_it_checks_the_pyramid_in_a_fixed_number_of_queries(
 ) -> None:
     c = client(cast, "head_a")
     c.get("/party/check/")
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         # 1 session, 2 user, 3 assignments, 4 "holds a role anywhere"; the check: 5 posts,
         # 6-8 link counts of the three post levels, 9 central households, 10 their member
         # links, 11 party members, 12 their household links, 13 households, 14-15 those no
         # member links (count, page), 16-17 members no central links (count, page); the
         # norm: 18 grids, 19 households per grid, 20 central households per grid.
+        # 21 the unread notices in the header (notices.context): one COUNT.
         r = c.get("/party/check/")
     assert r.status_code == 200

@@ -197,10 +197,11 @@ def test_it_finds_a_resident_by_initials_with_masked_numbers(
 ) -> None:
     client = as_(cast, "worker_a1")
     client.get("/registry/residents/")  # the session is read once before counting
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         # 1 session, 2 user, 3 assignments (scope, read once), 4 the grids of the filter,
         # 5–6 the capped counts by which search.residents_for picks the index to start from,
         # 7 the count, 8 the page of residents with their households.
+        # 9 the unread notices in the header (notices.context): one COUNT.
         r = client.post("/registry/residents/", {"q": "zs"})
     p = parse(r)
     assert [row[:3] for row in rows(p)] == [["张三", "6404**********0110", "139****5678"]]

@@ -35,9 +35,10 @@ def test_it_lists_households_fifty_a_page_with_the_grid_and_address_filters(
 ) -> None:
     client = as_(cast, "worker_a1")
     client.get("/registry/households/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         # 1 session, 2 user, 3 assignments, 4 the grids of the filter, 5 the count,
         # 6 the page of households with their grids.
+        # 7 the unread notices in the header (notices.context): one COUNT.
         p = parse(client.get("/registry/households/", {"grid": A1, "page": "8"}))
     # A1 holds the cast's 350 households and two of ours: 352, the 8th page has the last 2.
     assert len(body(p)) == 2

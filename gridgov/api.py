@@ -121,6 +121,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "error", str(exc.message))
 
 
+from gridgov.cases.api import router as cases_router  # noqa: E402
 from gridgov.grids.api import router as grids_router  # noqa: E402
 from gridgov.notices.api import router as notices_router  # noqa: E402
 from gridgov.party.api import router as party_router  # noqa: E402
@@ -130,6 +131,7 @@ from gridgov.teams.api_boards import router as boards_router  # noqa: E402
 
 api.add_router("/grids", grids_router)
 api.add_router("/registry", registry_router)
+api.add_router("/cases", cases_router)
 api.add_router("/party", party_router)
 api.add_router("/notices", notices_router)
 api.add_router("/teams/boards", boards_router)

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "gridgov.grids",
     "gridgov.registry",
     "gridgov.teams",
+    "gridgov.cases",
     "gridgov.party",
     "gridgov.notices",
     "gridgov.web",
@@ -300,6 +301,11 @@ GRID_BOUNDARY_TOLERANCE_M = env_float("GRIDGOV_GRID_BOUNDARY_TOLERANCE_M", 5.0)
 GRID_COVERAGE_MIN_AREA_M2 = env_float("GRIDGOV_GRID_COVERAGE_MIN_AREA_M2", 1.0)
 # ... and the smallest mean width (metres): thinner patches are slivers of rounding.
 GRID_COVERAGE_MIN_WIDTH_M = env_float("GRIDGOV_GRID_COVERAGE_MIN_WIDTH_M", 0.5)
+
+# Cases: the yellow warning comes when this share of a stage's time limit has passed.
+CASE_WARN_SHARE = env_float("GRIDGOV_CASE_WARN_SHARE", 0.8)
+if not 0 < CASE_WARN_SHARE < 1:
+    raise ImproperlyConfigured("GRIDGOV_CASE_WARN_SHARE must be between 0 and 1")
 
 # Background tasks (ADR 0008): empty = SQLite queue in var/; "redis://host:6379/0" for
 # several machines (install the `redis` package).

@@ -3,12 +3,15 @@ from django.urls import include, path
 
 from gridgov.accounts import views as account_views
 from gridgov.api import api
+from gridgov.cases import views as case_views
 
 urlpatterns = [
     path("", include("gridgov.web.urls")),
     path("grids/", include("gridgov.grids.urls")),
     path("registry/", include("gridgov.registry.urls")),
     path("teams/", include("gridgov.teams.urls")),
+    path("cases/", include("gridgov.cases.urls")),
+    path("m/report/", case_views.report, name="m_report"),
     path("party/", include("gridgov.party.urls")),
     path("notices/", include("gridgov.notices.urls")),
     path("login/", account_views.LoginView.as_view(), name="login"),

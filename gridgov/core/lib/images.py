@@ -35,8 +35,8 @@ def too_large_message() -> str:
     return _("The photo is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
 
 
-def reencode(data: bytes) -> bytes:
-    """The photo as a JPEG at most SIDE px on its longest side, with no metadata.
+def reencode(data: bytes, side: int = SIDE) -> bytes:
+    """The photo as a JPEG at most `side` px on its longest side, with no metadata.
 
     Raises PhotoRefused (with a message for the person) for anything that is not a JPEG,
     PNG or WebP picture within the limits.
@@ -55,7 +55,7 @@ def reencode(data: bytes) -> bytes:
             if width * height > MAX_PIXELS:
                 raise too_many_pixels
             image.load()
-            return _as_jpeg(image)
+            return _as_jpeg(image, side)
     except PhotoRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -67,7 +67,7 @@ def reencode(data: bytes) -> bytes:
         raise not_a_photo from None
 
 
-def _as_jpeg(image: Image.Image) -> bytes:
+def _as_jpeg(image: Image.Image, side: int = SIDE) -> bytes:
     # Turned as the camera meant (EXIF orientation) before EXIF is dropped.
     image = ImageOps.exif_transpose(image)
     if image.mode not in ("RGB", "L"):
@@ -75,7 +75,7 @@ def _as_jpeg(image: Image.Image) -> bytes:
         rgba = image.convert("RGBA")
         image = Image.new("RGB", rgba.size, "white")
         image.paste(rgba, mask=rgba.getchannel("A"))
-    image.thumbnail((SIDE, SIDE), Image.Resampling.LANCZOS)
+    image.thumbnail((side, side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     # No exif=, icc_profile= or comment=: Pillow writes none of them unless asked.
     image.convert("RGB").save(out, "JPEG", quality=QUALITY, optimize=True)

@@ -1,0 +1,202 @@
+"""Categories of events and the cases that run through the loop, with their timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.models import TimeStamped
+from gridgov.core.scope import scope_q
+
+from .choices import OPEN_STAGES, Action, Source, Stage
+
+LIMIT_KINDS = [
+    ("emergency_hours", _("emergency hours (continuous)")),
+    ("working_hours", _("working hours")),
+    ("working_days", _("working days")),
+    ("natural_days", _("natural days")),
+]
+
+
+class Category(TimeStamped):
+    """A kind of event (事件類別): GB/T 30428 classes and the plans' social-governance
+    categories, a tree of major and minor classes. Its rules drive the clock: the time
+    limits to file, dispatch and handle, each with its kind, and what the worker must do
+    (必到/必報/必訪, plan 1)."""
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    filing_condition = models.CharField(_("filing condition"), max_length=300, blank=True)
+    closing_condition = models.CharField(_("closing condition"), max_length=300, blank=True)
+    default_unit = models.CharField(_("default handling unit"), max_length=60, blank=True)
+    file_within = models.PositiveIntegerField(_("file within"), default=2)
+    file_kind = models.CharField(max_length=16, choices=LIMIT_KINDS, default="working_hours")
+    dispatch_within = models.PositiveIntegerField(_("dispatch within"), default=2)
+    dispatch_kind = models.CharField(max_length=16, choices=LIMIT_KINDS, default="working_hours")
+    handle_within = models.PositiveIntegerField(_("handle within"), default=3)
+    handle_kind = models.CharField(max_length=16, choices=LIMIT_KINDS, default="working_days")
+    verify_within = models.PositiveIntegerField(_("verify within"), default=1)
+    verify_kind = models.CharField(max_length=16, choices=LIMIT_KINDS, default="working_days")
+    must_attend = models.BooleanField(_("must attend (必到)"), default=False)
+    must_report = models.BooleanField(_("must report (必報)"), default=False)
+    must_visit = models.BooleanField(_("must visit (必訪)"), default=False)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def limit(self, clock: str) -> tuple[int, str]:
+        """(amount, kind) of the clock "file", "dispatch", "handle" or "verify"."""
+        return getattr(self, f"{clock}_within"), getattr(self, f"{clock}_kind")
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: Any, right: str | None = None) -> CaseQuerySet:
+        """Cases where they happened in the person's scope, or held by a level in it."""
+        return self.filter(scope_q(user, "grid_code", right) | scope_q(user, "holder_code", right))
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(stage__in=OPEN_STAGES)
+
+
+class Case(TimeStamped):
+    """An event being dealt with (案件): where and what, who holds it now, its stage and the
+    deadline of that stage. Every change is a service call that appends a `CaseEvent`."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # What people quote: the day it came in and its id (set after the insert).
+    number = models.CharField(_("case number"), max_length=20, blank=True, db_index=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases")
+    grid = models.ForeignKey("grids.Grid", on_delete=models.PROTECT, related_name="cases")
+    # Where it happened, copied at write time (scope and roll-ups, DESIGN idea 1).
+    grid_code = models.CharField(max_length=32, db_index=True)
+    # The level that holds it now: the grid first, its parent after an escalation.
+    holder_code = models.CharField(max_length=32)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    description = models.TextField(_("description"), max_length=4000)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="reported_cases",
+    )  # fmt: skip
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    stage_before = models.CharField(max_length=12, blank=True)  # while suspended
+    # Who is to handle it: a unit (a department, an organisation of the registry) or a level
+    # (a grid code) when it was dispatched to grid staff.
+    unit = models.ForeignKey(
+        "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="cases", verbose_name=_("handling unit"),
+    )  # fmt: skip
+    assignee_code = models.CharField(max_length=32, blank=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    settled_on_spot = models.BooleanField(default=False)
+    rework_count = models.PositiveIntegerField(default=0)
+    escalations = models.PositiveIntegerField(default=0)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every transition: a client acting on what it saw sends it back (409 if stale).
+    version = models.PositiveIntegerField(default=1)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True)
+                | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="case_satisfaction_1_to_5",
+                violation_error_message=_("Satisfaction is 1 to 5."),
+            ),
+        ]
+        indexes = [
+            # The deadline sweep: open cases whose warning or deadline has come.
+            models.Index(
+                fields=["deadline"], name="case_open_deadline_idx",
+                condition=Q(stage__in=OPEN_STAGES) & ~Q(stage=Stage.SUSPENDED),
+            ),
+            models.Index(fields=["holder_code", "stage"], name="case_holder_idx"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"case {self.number or self.public_id}"
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        return self.deadline is not None and self.stage in OPEN_STAGES and self.deadline < now
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline (案件流轉記錄): who did what when, from which stage to
+    which, with a note. Never edited; no personal data copied in (DESIGN idea 6)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    action = models.CharField(max_length=12)
+    from_stage = models.CharField(max_length=12, blank=True)
+    to_stage = models.CharField(max_length=12)
+    holder_code = models.CharField(max_length=32)
+    note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="case_event_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.from_stage}→{self.to_stage}"
+
+    @property
+    def action_label(self) -> str:
+        if self.action == "report":
+            return str(_("Report"))
+        return str(Action(self.action).label) if self.action in Action.values else self.action
+
+    @property
+    def stage_label(self) -> str:
+        return str(Stage(self.to_stage).label)
+
+
+class CaseAttachment(models.Model):
+    """A photo of a case (案件照片): "before" with the report, "after" with the result.
+    Re-encoded on the way in (no EXIF, so no GPS or camera serial stays), served only to
+    people who may see the case."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("before")
+        AFTER = "after", _("after")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    file = models.CharField(max_length=200)  # a name in the default storage
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} photo of {self.case}"

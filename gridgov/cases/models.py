@@ -11,17 +11,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.choices import LimitKind
 from gridgov.core.models import TimeStamped
 from gridgov.core.scope import scope_q
 
 from .choices import OPEN_STAGES, Action, Source, Stage
 
-LIMIT_KINDS = [
-    ("emergency_hours", _("emergency hours (continuous)")),
-    ("working_hours", _("working hours")),
-    ("working_days", _("working days")),
-    ("natural_days", _("natural days")),
-]
+# The four kinds of GB/T 30428 time (ADR 0016).
+LIMIT_KINDS = LimitKind.choices
 
 
 class Category(TimeStamped):
@@ -49,6 +46,9 @@ class Category(TimeStamped):
     must_attend = models.BooleanField(_("must attend (必到)"), default=False)
     must_report = models.BooleanField(_("must report (必報)"), default=False)
     must_visit = models.BooleanField(_("must visit (必訪)"), default=False)
+    # What the sweep does with an overdue case: urge (督辦) those who hold it, or also
+    # escalate it to the level above (emergencies).
+    escalate_when_overdue = models.BooleanField(_("escalate when overdue"), default=False)
     active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
@@ -105,6 +105,9 @@ class Case(TimeStamped):
     assignee_code = models.CharField(max_length=32, blank=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     warn_at = models.DateTimeField(null=True, blank=True)
+    # How far the sweep has got with the current clock: 0 running, 1 warned (yellow),
+    # 2 overdue dealt with (red). Every new clock starts again at 0.
+    clock_state = models.PositiveSmallIntegerField(default=0)
     settled_on_spot = models.BooleanField(default=False)
     rework_count = models.PositiveIntegerField(default=0)
     escalations = models.PositiveIntegerField(default=0)
@@ -200,3 +203,20 @@ class CaseAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} photo of {self.case}"
+
+
+class SweepRun(models.Model):
+    """One run of the deadline sweep, claimed by its minute: with several task consumers, or
+    a scheduler restarted mid-minute, the second claim of a minute fails and does nothing."""
+
+    slot = models.DateTimeField(unique=True)
+    started_at = models.DateTimeField()
+    warned = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-slot"]
+
+    def __str__(self) -> str:
+        return f"sweep {self.slot:%Y-%m-%d %H:%M}"

@@ -82,7 +82,8 @@ def _attach(case: Case, actor: Any, kind: str, photos: list[bytes], now: dt.date
         transaction.on_commit(_saver(a.file, data))
 
 
-def _start_clock(case: Case, name: str | None, now: dt.datetime) -> None:
+def start_clock(case: Case, name: str | None, now: dt.datetime) -> None:
+    case.clock_state = 0
     if name is None:
         case.deadline = case.warn_at = None
         return
@@ -144,7 +145,7 @@ def report(
             reporter=actor if getattr(actor, "pk", None) else None,
             stage=Stage.REPORTED,
         )
-        _start_clock(case, "file", now)
+        start_clock(case, "file", now)
         case.save()
         case.number = f"{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
         Case.objects.filter(pk=case.pk).update(number=case.number)
@@ -234,7 +235,7 @@ def act(
                 raise NotFound(_("Not found."))
             raise Forbidden(_("You may not do this on this case."))
         before = c.stage
-        fields = ["stage", "deadline", "warn_at", "version", "updated_at"]
+        fields = ["stage", "deadline", "warn_at", "clock_state", "version", "updated_at"]
         EFFECTS[action](
             c, t, now, fields, note=note, unit=unit, level=level, duplicate_of=duplicate_of,
             satisfaction=satisfaction, actor=actor,
@@ -242,7 +243,7 @@ def act(
         if t.target is not None:
             c.stage = t.target
         if t.clock is not None or t.target in (*ENDED_STAGES, Stage.SUSPENDED):
-            _start_clock(c, t.clock, now)
+            start_clock(c, t.clock, now)
         c.version = F("version") + 1
         c.save(update_fields=sorted(set(fields)))
         c.refresh_from_db(fields=["version"])
@@ -318,7 +319,7 @@ def _escalate(c: Case, t: Transition, now: dt.datetime, fields: list[str], **kw:
     if c.stage != Stage.REPORTED:
         c.stage = Stage.FILED
         c.unit, c.assignee_code = None, ""
-        _start_clock(c, "dispatch", now)
+        start_clock(c, "dispatch", now)
         fields += ["unit", "assignee_code"]
     fields += ["holder_code", "escalations"]
 
@@ -330,7 +331,7 @@ def _suspend(c: Case, t: Transition, now: dt.datetime, fields: list[str], **kw: 
 
 def _resume(c: Case, t: Transition, now: dt.datetime, fields: list[str], **kw: Any) -> None:
     c.stage, c.stage_before = c.stage_before, ""
-    _start_clock(c, {"filed": "dispatch"}.get(c.stage, "handle"), now)
+    start_clock(c, {"filed": "dispatch"}.get(c.stage, "handle"), now)
     fields.append("stage_before")
 
 

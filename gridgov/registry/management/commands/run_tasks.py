@@ -29,8 +29,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from gridgov.registry.tasks import huey
 
+        # Every app's tasks module (cases, notices …): a consumer runs only the tasks it has
+        # imported, and schedules only the periodic ones it knows.
+        autodiscover_modules("tasks")
         if huey.immediate:
             raise CommandError("the queue runs tasks immediately here (GRIDGOV_TESTING)")
         consumer = huey.create_consumer(

@@ -161,6 +161,9 @@ class CaseEvent(models.Model):
     to_stage = models.CharField(max_length=12)
     holder_code = models.CharField(max_length=32)
     note = models.TextField(blank=True, max_length=2000)
+    # The deadline of the stage this event ended (None if it ran on no clock): indicators
+    # count a step as timely when `at` <= `due` (及時立案, 及時派遣, 按期結案).
+    due = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -32,7 +32,9 @@ from .models import Case, CaseAttachment, CaseEvent, Category
 from .transitions import TABLE, Transition
 
 
-def _event(case: Case, actor: Any, action: str, before: str, note: str = "") -> None:
+def _event(
+    case: Case, actor: Any, action: str, before: str, note: str = "", due: Any = None
+) -> None:
     CaseEvent.objects.create(
         case=case,
         at=timezone.now(),
@@ -42,6 +44,7 @@ def _event(case: Case, actor: Any, action: str, before: str, note: str = "") -> 
         to_stage=case.stage,
         holder_code=case.holder_code,
         note=note[:2000],
+        due=due,
     )
 
 
@@ -234,7 +237,7 @@ def act(
             if not in_scope(actor, c.grid_code) and not in_scope(actor, c.holder_code):
                 raise NotFound(_("Not found."))
             raise Forbidden(_("You may not do this on this case."))
-        before = c.stage
+        before, due = c.stage, c.deadline
         fields = ["stage", "deadline", "warn_at", "clock_state", "version", "updated_at"]
         EFFECTS[action](
             c, t, now, fields, note=note, unit=unit, level=level, duplicate_of=duplicate_of,
@@ -247,7 +250,7 @@ def act(
         c.version = F("version") + 1
         c.save(update_fields=sorted(set(fields)))
         c.refresh_from_db(fields=["version"])
-        _event(c, actor, action, before, note)
+        _event(c, actor, action, before, note, due)
         # Photos with a result are "after" photos; with anything else, more "before" ones.
         kind = "after" if action in (Action.HANDLE, Action.SETTLE) else "before"
         _attach(c, actor, kind, ready, now)

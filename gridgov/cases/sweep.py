@@ -106,7 +106,7 @@ def _overdue(case: Case, now: dt.datetime) -> bool:
             .values_list("parent__code", flat=True)
             .first()
         )
-    before = case.stage
+    before, due = case.stage, case.deadline
     told = responsible(case)  # before an escalation takes the case from them
     note = _("Overdue: urged by the platform.")
     if parent:
@@ -126,6 +126,7 @@ def _overdue(case: Case, now: dt.datetime) -> bool:
     CaseEvent.objects.create(
         case=case, at=now, actor=None, action="urge" if not parent else "escalate",
         from_stage=before, to_stage=case.stage, holder_code=case.holder_code, note=note,
+        due=due,
     )  # fmt: skip
     if parent:
         told += responsible(case)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.models import Assignment
 from gridgov.accounts.roles import Role
@@ -251,10 +252,41 @@ def act(
         c.save(update_fields=sorted(set(fields)))
         c.refresh_from_db(fields=["version"])
         _event(c, actor, action, before, note, due)
+        _tell(c, actor, action)
         # Photos with a result are "after" photos; with anything else, more "before" ones.
         kind = "after" if action in (Action.HANDLE, Action.SETTLE) else "before"
         _attach(c, actor, kind, ready, now)
     return c
+
+
+# Who hears of a change, and what: those who must act next (people.responsible gives the
+# level holding the case and those to handle it); the one who acted is not told.
+TOLD = {
+    Action.DISPATCH: gettext_lazy("Case %(number)s is yours to handle"),
+    Action.ESCALATE: gettext_lazy("Case %(number)s was reported up to your level"),
+    Action.HANDLE: gettext_lazy("Case %(number)s is handled: verify it"),
+    Action.SETTLE: gettext_lazy("Case %(number)s was settled on the spot: verify it"),
+    Action.REWORK: gettext_lazy("Case %(number)s came back for rework"),
+}
+
+
+def _tell(c: Case, actor: Any, action: str) -> None:
+    subject = TOLD.get(action)
+    if subject is None:
+        return
+    from gridgov.notices.services import notify
+
+    from .people import responsible
+
+    recipients = [u for u in responsible(c) if u.pk != getattr(actor, "pk", None)]
+    notify(
+        recipients=recipients,
+        kind=f"case.{action}",
+        subject=str(subject) % {"number": c.number},
+        body=str(Stage(c.stage).label),
+        link=f"/cases/{c.number}/",
+        key=f"case:{c.pk}:v{c.version}:{action}",
+    )
 
 
 # ---------------------------------------------------------------- what each action does

@@ -138,3 +138,22 @@ def test_it_dispatches_to_a_grid_level_within_the_holder_only(cast: Any, dept: A
         Action.ESCALATE,
     ]
     assert services.allowed(dept.handler, c) == []
+
+
+def test_it_tells_those_who_must_act_next(cast: Any, dept: Any) -> None:
+    from gridgov.notices.models import Notice
+
+    def told(kind: str) -> list[str]:
+        return sorted(
+            Notice.objects.filter(kind=kind, channel="inapp").values_list(
+                "recipient__username", flat=True
+            )
+        )
+
+    c = services.act(case=new(cast, dept), actor=cast.head_a, action=Action.FILE)
+    c = services.act(case=c, actor=cast.head_a, action=Action.DISPATCH, unit=dept.unit)
+    assert told("case.dispatch") == ["handler"]  # not head_a, who dispatched it
+    c = services.act(case=c, actor=dept.handler, action=Action.HANDLE, note="已清运")
+    assert told("case.handle") == ["head_a"]
+    services.act(case=c, actor=cast.head_a, action=Action.REWORK, note="仍有垃圾")
+    assert told("case.rework") == ["handler"]

@@ -261,7 +261,7 @@ def act(
 
 # Who hears of a change, and what: those who must act next (people.responsible gives the
 # level holding the case and those to handle it); the one who acted is not told.
-TOLD = {
+TOLD: dict[str, Any] = {
     Action.DISPATCH: gettext_lazy("Case %(number)s is yours to handle"),
     Action.ESCALATE: gettext_lazy("Case %(number)s was reported up to your level"),
     Action.HANDLE: gettext_lazy("Case %(number)s is handled: verify it"),

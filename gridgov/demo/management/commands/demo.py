@@ -7,6 +7,7 @@ import os
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from gridgov.demo.cases import ensure_demo_cases
 from gridgov.demo.teams import ensure_demo_team
 from gridgov.demo.users import ensure_demo_users
 from gridgov.grids.models import Grid
@@ -33,6 +34,9 @@ class Command(BaseCommand):
         made = ensure_demo_team()
         if made:
             self.stdout.write(f"Gave the grids their people: {made} assignments.")
+        cases = ensure_demo_cases()
+        if cases:
+            self.stdout.write(f"Gave the district the cases of the last months: {cases} cases.")
         # A district seeded before the party network existed gets one now (once).
         build_party_network()
         users = ensure_demo_users()

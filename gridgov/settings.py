@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "gridgov.cases",
     "gridgov.party",
     "gridgov.notices",
+    "gridgov.intake",
     "gridgov.web",
     "gridgov.demo",
 ]
@@ -306,6 +307,21 @@ GRID_COVERAGE_MIN_WIDTH_M = env_float("GRIDGOV_GRID_COVERAGE_MIN_WIDTH_M", 0.5)
 CASE_WARN_SHARE = env_float("GRIDGOV_CASE_WARN_SHARE", 0.8)
 if not 0 < CASE_WARN_SHARE < 1:
     raise ImproperlyConfigured("GRIDGOV_CASE_WARN_SHARE must be between 0 and 1")
+# Open311 and public intake (ADR 0018): a report this near (metres) and this recent (hours)
+# to an open case of the same category is shown as a likely duplicate; reports per client
+# address and hour on the public page (0 closes it); the major classes (two-digit category
+# codes) whose cases GET /open311/v2/requests shows (public-space problems, not disputes
+# or people).
+DUPLICATE_METRES = env_float("GRIDGOV_DUPLICATE_METRES", 50.0)
+DUPLICATE_HOURS = env_float("GRIDGOV_DUPLICATE_HOURS", 72.0)
+PUBLIC_REPORTS_PER_HOUR = env_int("GRIDGOV_PUBLIC_REPORTS_PER_HOUR", 5)
+OPEN311_PUBLIC_CLASSES = env_list("GRIDGOV_OPEN311_PUBLIC_CLASSES", "01,02,03,04,05,06")
+if not (0 < DUPLICATE_METRES <= 5000 and 0 < DUPLICATE_HOURS <= 24 * 365):
+    raise ImproperlyConfigured(
+        "GRIDGOV_DUPLICATE_METRES must be 0–5000 and GRIDGOV_DUPLICATE_HOURS 0–8760"
+    )
+if PUBLIC_REPORTS_PER_HOUR < 0:
+    raise ImproperlyConfigured("GRIDGOV_PUBLIC_REPORTS_PER_HOUR must be 0 or more")
 
 # Background tasks (ADR 0008): empty = SQLite queue in var/; "redis://host:6379/0" for
 # several machines (install the `redis` package).

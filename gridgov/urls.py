@@ -12,6 +12,8 @@ urlpatterns = [
     path("teams/", include("gridgov.teams.urls")),
     path("cases/", include("gridgov.cases.urls")),
     path("m/report/", case_views.report, name="m_report"),
+    path("report/", include("gridgov.intake.urls")),
+    path("open311/v2/", include("gridgov.cases.open311_urls")),
     path("party/", include("gridgov.party.urls")),
     path("notices/", include("gridgov.notices.urls")),
     path("login/", account_views.LoginView.as_view(), name="login"),

@@ -18,6 +18,8 @@ T = dt.datetime(2025, 3, 3, 9, 0, tzinfo=SHANGHAI)
 AS_OF = dt.datetime(2025, 3, 20, 12, 0, tzinfo=SHANGHAI)
 START = dt.datetime(2025, 3, 1, tzinfo=SHANGHAI)
 END = dt.datetime(2025, 4, 1, tzinfo=SHANGHAI)
+# c4's deadline: still ahead whenever the tests run (the page reckons as of now).
+FAR = dt.datetime(2099, 1, 1, tzinfo=SHANGHAI)
 
 
 def h(n: float) -> dt.datetime:
@@ -86,7 +88,7 @@ def build(cast: Any, dept: Any) -> dict[str, Any]:
         ], reporter=cast.head_a, deadline=h(10), number="C3"),
         "c4": make(cast, dept, cast.a2, "dispatched", [
             ("file", "reported", "filed", 1, 2), ("dispatch", "filed", "dispatched", 2, 3),
-        ], reporter=cast.head_a, deadline=AS_OF + dt.timedelta(days=1), number="C4"),
+        ], reporter=cast.head_a, deadline=FAR, number="C4"),
         "c5": make(cast, dept, cast.a1, "suspended", [
             ("file", "reported", "filed", 1, 2), ("suspend", "filed", "suspended", 3, 20),
         ], reporter=w, number="C5"),

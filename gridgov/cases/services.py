@@ -158,6 +158,21 @@ def report(
     return case
 
 
+def handled_units(user: Any) -> set[int]:
+    """The units `user` handles cases for (running department-handler assignments), read
+    once per request and kept on the user object, as scope keeps its assignments: a list of
+    cases asks this for every row."""
+    cached = getattr(user, "_gridgov_handled_units", None)
+    if cached is None:
+        cached = set(
+            Assignment.objects.active()
+            .filter(user=user, role=Role.DEPARTMENT_HANDLER, unit__isnull=False)
+            .values_list("unit_id", flat=True)
+        )
+        user._gridgov_handled_units = cached
+    return cached
+
+
 def is_assignee(actor: Any, case: Case) -> bool:
     """Whether `actor` is to handle the case: a department handler of its unit, or grid staff
     of the level it was dispatched to."""
@@ -166,11 +181,7 @@ def is_assignee(actor: Any, case: Case) -> bool:
     if actor.is_superuser:
         return True
     if case.unit_id is not None:
-        return (
-            Assignment.objects.active()
-            .filter(user=actor, role=Role.DEPARTMENT_HANDLER, unit_id=case.unit_id)
-            .exists()
-        )
+        return case.unit_id in handled_units(actor)
     return bool(case.assignee_code) and in_scope(actor, case.assignee_code, "cases.report")
 
 

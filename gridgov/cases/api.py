@@ -15,6 +15,7 @@ from gridgov.registry.models import Organisation
 
 from . import services
 from .choices import Action, Stage
+from .duplicates import likely_duplicates
 from .models import Case, Category
 from .schemas import ActIn, CaseDetailOut, CaseIn, CaseOut, CategoryOut
 
@@ -66,6 +67,7 @@ def _detail(case: Case, user: Any) -> dict[str, Any]:
             }
             for e in events
         ],
+        "likely_duplicates": [d.number for d in likely_duplicates(case, user)],
     }
 
 

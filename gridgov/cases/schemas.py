@@ -72,6 +72,10 @@ class CaseOut(Schema):
 
 class CaseDetailOut(CaseOut):
     events: list[EventOut]
+    likely_duplicates: list[str] = Field(
+        default_factory=list,
+        description="Numbers of open cases it probably repeats (only if you may merge it)",
+    )
 
 
 class ActIn(InputSchema):

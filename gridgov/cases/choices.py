@@ -53,6 +53,7 @@ class Action(models.TextChoices):
     VERIFY = "verify", _("Verify and close")
     REWORK = "rework", _("Send back for rework")
     ESCALATE = "escalate", _("Escalate")
+    RETURN = "return", _("Return: not ours to handle")
     SUSPEND = "suspend", _("Suspend")
     RESUME = "resume", _("Resume")
     FEEDBACK = "feedback", _("Record the reporter's feedback")

@@ -103,6 +103,12 @@ class Case(TimeStamped):
         related_name="cases", verbose_name=_("handling unit"),
     )  # fmt: skip
     assignee_code = models.CharField(max_length=32, blank=True)
+    # A case spanning departments: one lead unit (`unit`) and these co-handling units; the
+    # level holding it coordinates (R-CASE-2).
+    co_units = models.ManyToManyField(
+        "registry.Organisation", blank=True, related_name="co_cases",
+        verbose_name=_("co-handling units"),
+    )  # fmt: skip
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     warn_at = models.DateTimeField(null=True, blank=True)
     # How far the sweep has got with the current clock: 0 running, 1 warned (yellow),

@@ -26,9 +26,10 @@ def responsible(case: Case) -> list[User]:
     nearest = max((len(code) for code, _user in holders), default=0)
     ids = {user for code, user in holders if len(code) == nearest}
     if case.unit_id:
+        units = [case.unit_id, *case.co_units.values_list("pk", flat=True)]
         ids |= set(
             Assignment.objects.active()
-            .filter(role=Role.DEPARTMENT_HANDLER, unit_id=case.unit_id)
+            .filter(role=Role.DEPARTMENT_HANDLER, unit_id__in=units)
             .values_list("user_id", flat=True)
         )
     elif case.assignee_code:

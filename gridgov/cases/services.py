@@ -214,6 +214,7 @@ def act(
     version: int | None = None,
     unit: Organisation | None = None,
     level: str = "",
+    co_units: list[Organisation] | None = None,
     duplicate_of: Case | None = None,
     satisfaction: int | None = None,
     photos: list[bytes] | None = None,
@@ -253,7 +254,7 @@ def act(
         fields = ["stage", "deadline", "warn_at", "clock_state", "version", "updated_at"]
         EFFECTS[action](
             c, t, now, fields, note=note, unit=unit, level=level, duplicate_of=duplicate_of,
-            satisfaction=satisfaction, actor=actor,
+            satisfaction=satisfaction, actor=actor, co_units=co_units or [],
         )  # fmt: skip
         if t.target is not None:
             c.stage = t.target
@@ -278,6 +279,7 @@ TOLD: dict[str, Any] = {
     Action.HANDLE: gettext_lazy("Case %(number)s is handled: verify it"),
     Action.SETTLE: gettext_lazy("Case %(number)s was settled on the spot: verify it"),
     Action.REWORK: gettext_lazy("Case %(number)s came back for rework"),
+    Action.RETURN: gettext_lazy("Case %(number)s was returned: dispatch it again"),
 }
 
 
@@ -331,8 +333,14 @@ def _dispatch(c: Case, t: Transition, now: dt.datetime, fields: list[str], **kw:
         raise ServiceError(
             "invalid", _("Dispatch to a grid within the level holding the case."), field="level"
         )
+    co = [u for u in kw["co_units"] if u != unit]
+    if co and unit is None:
+        raise ServiceError(
+            "invalid", _("Co-handling units work with a lead unit: choose one."), field="unit"
+        )
     c.unit, c.assignee_code = unit, level
     fields += ["unit", "assignee_code"]
+    c.co_units.set(co)
 
 
 def _settle(c: Case, t: Transition, now: dt.datetime, fields: list[str], **kw: Any) -> None:
@@ -365,9 +373,16 @@ def _escalate(c: Case, t: Transition, now: dt.datetime, fields: list[str], **kw:
     if c.stage != Stage.REPORTED:
         c.stage = Stage.FILED
         c.unit, c.assignee_code = None, ""
+        c.co_units.clear()
         start_clock(c, "dispatch", now)
         fields += ["unit", "assignee_code"]
     fields += ["holder_code", "escalations"]
+
+
+def _return(c: Case, t: Transition, now: dt.datetime, fields: list[str], **kw: Any) -> None:
+    c.unit, c.assignee_code = None, ""
+    c.co_units.clear()
+    fields += ["unit", "assignee_code"]
 
 
 def _suspend(c: Case, t: Transition, now: dt.datetime, fields: list[str], **kw: Any) -> None:
@@ -402,6 +417,7 @@ EFFECTS: dict[str, Callable[..., None]] = {
     Action.VERIFY: _verify,
     Action.REWORK: _rework,
     Action.ESCALATE: _escalate,
+    Action.RETURN: _return,
     Action.SUSPEND: _suspend,
     Action.RESUME: _resume,
     Action.FEEDBACK: _feedback,

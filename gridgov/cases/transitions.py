@@ -73,6 +73,12 @@ TABLE: dict[str, Transition] = {
             Action.ESCALATE, (S.REPORTED, S.FILED, S.DISPATCHED, S.IN_PROGRESS), None, "holder",
             Right.REPORT_CASE, ("note",),
         ),
+        # A unit or grid that finds the case is not theirs gives it back to the level that
+        # dispatched it, with the reason (退單), to be dispatched again.
+        Transition(
+            Action.RETURN, (S.DISPATCHED, S.IN_PROGRESS), S.FILED, "assignee", Right.VIEW,
+            ("note",), "dispatch",
+        ),
         Transition(
             Action.SUSPEND, (S.FILED, S.DISPATCHED, S.IN_PROGRESS), S.SUSPENDED, "holder",
             Right.CLOSE_CASE, ("note",),

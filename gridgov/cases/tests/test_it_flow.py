@@ -35,7 +35,11 @@ def test_it_runs_the_whole_loop_from_report_to_feedback(cast: Any, dept: Any) ->
     ]
     c = services.act(case=c, actor=cast.head_a, action=Action.FILE)
     c = services.act(case=c, actor=cast.head_a, action=Action.DISPATCH, unit=dept.unit)
-    assert [t.action for t in services.allowed(dept.handler, c)] == [Action.ACCEPT, Action.HANDLE]
+    assert [t.action for t in services.allowed(dept.handler, c)] == [
+        Action.ACCEPT,
+        Action.HANDLE,
+        Action.RETURN,
+    ]
     c = services.act(case=c, actor=dept.handler, action=Action.ACCEPT)
     c = services.act(case=c, actor=dept.handler, action=Action.HANDLE, note="已清运")
     c = services.act(case=c, actor=cast.head_a, action=Action.VERIFY)
@@ -131,11 +135,12 @@ def test_it_dispatches_to_a_grid_level_within_the_holder_only(cast: Any, dept: A
         with pytest.raises(ServiceError):
             services.act(case=c, actor=cast.head_a, action=Action.DISPATCH, **kw)
     c = services.act(case=c, actor=cast.head_a, action=Action.DISPATCH, level=cast.a1.code)
-    # The grid's staff handle it, or report it up when they cannot.
+    # The grid's staff handle it, report it up when they cannot, or give it back.
     assert [t.action for t in services.allowed(cast.worker_a1, c)] == [
         Action.ACCEPT,
         Action.HANDLE,
         Action.ESCALATE,
+        Action.RETURN,
     ]
     assert services.allowed(dept.handler, c) == []
 
@@ -157,3 +162,33 @@ def test_it_tells_those_who_must_act_next(cast: Any, dept: Any) -> None:
     assert told("case.handle") == ["head_a"]
     services.act(case=c, actor=cast.head_a, action=Action.REWORK, note="仍有垃圾")
     assert told("case.rework") == ["handler"]
+
+
+def test_it_dispatches_to_a_lead_unit_with_co_handling_units(cast: Any, dept: Any) -> None:
+    from gridgov.accounts.models import Assignment, User
+    from gridgov.accounts.roles import Role
+    from gridgov.conftest import EPOCH
+    from gridgov.notices.models import Notice
+    from gridgov.registry.models import Organisation
+
+    police = Organisation.objects.create(
+        grid=cast.county, grid_code=cast.county.code, name="交警大队", kind="unit"
+    )
+    officer = User.objects.create_user("officer", password="pw")
+    Assignment.objects.create(
+        user=officer, grid=cast.county, role=Role.DEPARTMENT_HANDLER, unit=police, starts_on=EPOCH
+    )
+    c = services.act(case=new(cast, dept), actor=cast.head_a, action=Action.FILE)
+    with pytest.raises(ServiceError) as e:
+        services.act(case=c, actor=cast.head_a, action=Action.DISPATCH, level=cast.a1.code,
+                     co_units=[police])  # fmt: skip
+    assert e.value.field == "unit"
+    c = services.act(case=c, actor=cast.head_a, action=Action.DISPATCH, unit=dept.unit,
+                     co_units=[police, dept.unit])  # fmt: skip
+    assert list(c.co_units.all()) == [police]  # the lead unit is not its own co-handler
+    assert sorted(
+        Notice.objects.filter(kind="case.dispatch").values_list("recipient__username", flat=True)
+    ) == ["handler", "officer"]
+    assert services.allowed(officer, c) == []  # the lead unit handles; the others help
+    c = services.act(case=c, actor=dept.handler, action=Action.RETURN, note="不属于本单位职责")
+    assert (c.stage, c.unit, list(c.co_units.all())) == (Stage.FILED, None, [])

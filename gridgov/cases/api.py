@@ -37,6 +37,7 @@ def _out(case: Case, user: Any, now: Any) -> dict[str, Any]:
         "lon": case.lon,
         "lat": case.lat,
         "unit": case.unit.name if case.unit_id and case.unit else None,
+        "co_units": [u.name for u in case.co_units.all()],
         "assignee": case.assignee_code or None,
         "deadline": case.deadline,
         "warn_at": case.warn_at,
@@ -75,6 +76,7 @@ def _case(request: HttpRequest, number: str) -> Case:
     case = (
         Case.objects.visible_to(request.user)
         .select_related("category", "unit")
+        .prefetch_related("co_units")
         .filter(number=number)
         .first()
     )
@@ -111,7 +113,11 @@ def list_cases(
 ):
     """Newest first; `grid` keeps those that happened under a grid code."""
     now = timezone.now()
-    qs = Case.objects.visible_to(request.user).select_related("category", "unit")
+    qs = (
+        Case.objects.visible_to(request.user)
+        .select_related("category", "unit")
+        .prefetch_related("co_units")
+    )
     if stage:
         qs = qs.filter(stage=stage)
     if grid:
@@ -154,6 +160,9 @@ def act(request: HttpRequest, number: str, action: Action, payload: ActIn):
         unit = Organisation.objects.filter(pk=payload.unit).first()
         if unit is None:
             raise NotFound(_("No such unit."), field="unit")
+    co_units = list(Organisation.objects.filter(pk__in=payload.co_units))
+    if len(co_units) != len(set(payload.co_units)):
+        raise NotFound(_("No such unit."), field="co_units")
     duplicate = None
     if payload.duplicate_of:
         duplicate = (
@@ -169,6 +178,7 @@ def act(request: HttpRequest, number: str, action: Action, payload: ActIn):
         version=payload.version,
         unit=unit,
         level=payload.level,
+        co_units=co_units,
         duplicate_of=duplicate,
         satisfaction=payload.satisfaction,
     )

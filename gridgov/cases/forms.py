@@ -73,6 +73,10 @@ class ActForm(TextForm):
     unit = forms.ModelChoiceField(
         label=_("handling unit"), queryset=Organisation.objects.filter(kind="unit"), required=False
     )
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("co-handling units"), queryset=Organisation.objects.filter(kind="unit"),
+        required=False,
+    )  # fmt: skip
     level = forms.CharField(label=_("or a grid (code)"), max_length=32, required=False)
     duplicate_of = forms.CharField(label=_("case number it repeats"), max_length=20, required=False)
     satisfaction = forms.TypedChoiceField(

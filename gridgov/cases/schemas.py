@@ -57,6 +57,7 @@ class CaseOut(Schema):
     lon: float | None
     lat: float | None
     unit: str | None = Field(description="The handling unit, if dispatched to one")
+    co_units: list[str] = Field(description="Co-handling units, beside the lead unit")
     assignee: str | None = Field(description="The grid level it was dispatched to, if any")
     deadline: dt.datetime | None
     warn_at: dt.datetime | None
@@ -84,6 +85,9 @@ class ActIn(InputSchema):
     note: str = Field("", max_length=2000)
     version: int | None = Field(None, ge=1)
     unit: int | None = Field(None, description="A handling unit (organisation id), to dispatch")
+    co_units: list[int] = Field(
+        default_factory=list, max_length=20, description="Co-handling units, with a lead unit"
+    )
     level: str = Field("", max_length=32, description="A grid code, to dispatch to grid staff")
     duplicate_of: str = Field("", max_length=20, description="Number of the case to merge into")
     satisfaction: int | None = Field(None, ge=1, le=5)

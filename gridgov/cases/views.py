@@ -103,6 +103,7 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
                 services.act(
                     case=case, actor=request.user, action=action, note=d["note"],
                     version=d["version"], unit=d["unit"], level=d["level"].strip(),
+                    co_units=list(d["co_units"]),
                     duplicate_of=duplicate, satisfaction=d["satisfaction"], photos=d["photos"],
                 )  # fmt: skip
                 return redirect("cases:detail", number=case.number)

@@ -89,3 +89,20 @@ def test_it_lists_the_categories(cast: Any) -> None:
     assert {c["code"] for c in body} >= {"01", "0101", "0501", "1002"}
     fire = next(c for c in body if c["code"] == "0501")
     assert (fire["parent"], fire["must_attend"]) == ("05", True)
+
+
+def test_it_dispatches_with_co_handling_units(cast: Any, dept: Any) -> None:
+    number = as_(cast, "worker_a1").post("/api/v1/cases", SPOT, JSON).json()["number"]
+    url = f"/api/v1/cases/{number}"
+    as_(cast, "head_a").post(f"{url}/file", {}, JSON)
+    r = as_(cast, "head_a").post(
+        f"{url}/dispatch", {"unit": dept.unit.pk, "co_units": [999999]}, JSON
+    )
+    assert (r.status_code, r.json()["field"]) == (404, "co_units")
+    other = dept.unit.__class__.objects.create(
+        grid=cast.county, grid_code=cast.county.code, name="住建局", kind="unit"
+    )
+    r = as_(cast, "head_a").post(
+        f"{url}/dispatch", {"unit": dept.unit.pk, "co_units": [other.pk]}, JSON
+    )
+    assert (r.json()["unit"], r.json()["co_units"]) == ("城管局", ["住建局"])

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gridgov.demo import bench, bench_http
+from gridgov.demo import bench, bench_cases, bench_http
 
 
 class Command(BaseCommand):
@@ -16,13 +16,14 @@ class Command(BaseCommand):
         "Benchmarks. `bench seed` times generating and storing the demo district;"
         " `bench lookup` times point-to-grid lookup against the district in the database;"
         " `bench registry` times resident search against it;"
-        " `bench http` drives the production server (`gridgov serve`) over loopback."
+        " `bench http` drives the production server (`gridgov serve`) over loopback;"
+        " `bench cases` times case intake over HTTP, the deadline sweep and the indicators."
         " All use fixed seeds and print sizes, cores and load with the figures."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(
-            dest="bench", required=True, metavar="{seed,lookup,registry,http}"
+            dest="bench", required=True, metavar="{seed,lookup,registry,http,cases}"
         )
 
         seed = subcommands.add_parser(
@@ -128,6 +129,28 @@ class Command(BaseCommand):
         http.add_argument("--households", type=int, default=5_000, help="temporary district size")
         http.add_argument("--use-configured-db", action="store_true")
 
+        cases = subcommands.add_parser(
+            "cases",
+            help="case intake over HTTP, the deadline sweep over many open cases, indicators",
+            description=(
+                "In a temporary SQLite database (and a scratch PostgreSQL database created and"
+                " dropped on the server of --postgres URL), set up a small demo district, then:"
+                " POST /api/v1/cases under `gridgov serve` on 127.0.0.1 with a grid worker's"
+                " API token at points of their grid for --seconds (cases/s, p50/p95/p99,"
+                " errors, and the parts of one report timed beside it); bulk-insert --cases"
+                " open cases, a share of them due this minute, EXPLAIN the sweep's selection"
+                " and time one sweep; time cases.indicators.for_node for the busiest street."
+            ),
+        )
+        cases.add_argument("--seconds", type=float, default=10.0, help="intake time (default 10)")
+        cases.add_argument("--concurrency", type=int, default=8, help="connections (default 8)")
+        cases.add_argument("--workers", type=int, default=0, help="server workers (as serve)")
+        cases.add_argument("--households", type=int, default=2_000, help="district size")
+        cases.add_argument("--cases", type=int, default=1_000_000, help="open cases for the sweep")
+        cases.add_argument("--warn-share", type=float, default=0.01)
+        cases.add_argument("--overdue-share", type=float, default=0.005)
+        cases.add_argument("--postgres", default="", help="also on this PostgreSQL server (URL)")
+
     def handle(self, *args: object, **opts: object) -> None:
         def write(text: str) -> None:
             self.stdout.write(text)
@@ -135,6 +158,8 @@ class Command(BaseCommand):
         try:
             if opts["bench"] == "http":
                 self._http(opts, write)
+            elif opts["bench"] == "cases":
+                self._cases(opts, write)
             elif opts["bench"] == "seed":
                 households = int(opts["households"])  # type: ignore[call-overload]
                 if households < 1:
@@ -169,6 +194,27 @@ class Command(BaseCommand):
                 bench.lookup(points, int(opts["seed"]), single, write)  # type: ignore[call-overload]
         except (bench.BenchError, bench_http.BenchError) as e:
             raise CommandError(str(e)) from None
+
+    def _cases(self, opts: dict[str, Any], write: Any) -> None:
+        from gridgov.web.management.commands.serve import default_workers
+
+        if not 1 <= opts["concurrency"] <= 64 or not 0 <= opts["seconds"] <= 300:
+            raise CommandError("--concurrency must be 1-64 and --seconds 0-300")
+        if not 0 <= opts["cases"] <= 5_000_000 or opts["households"] < 100:
+            raise CommandError("--cases must be 0-5000000 and --households at least 100")
+        if not 0 <= opts["warn_share"] + opts["overdue_share"] <= 1:
+            raise CommandError("--warn-share and --overdue-share are shares (0-1)")
+        bench_cases.run(
+            write,
+            workers=opts["workers"] or default_workers(),
+            concurrency=opts["concurrency"],
+            seconds=opts["seconds"],
+            households=opts["households"],
+            cases=opts["cases"],
+            postgres=opts["postgres"],
+            warn_share=opts["warn_share"],
+            overdue_share=opts["overdue_share"],
+        )
 
     def _http(self, opts: dict[str, Any], write: Any) -> None:
         from gridgov.web.management.commands.serve import default_workers

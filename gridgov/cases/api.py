@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -10,14 +10,15 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from gridgov.core.errors import NotFound
+from gridgov.core.inputs import IsoDate
 from gridgov.core.schemas import ERRORS
 from gridgov.registry.models import Organisation
 
-from . import services
+from . import indicators, services
 from .choices import Action, Stage
 from .duplicates import likely_duplicates
 from .models import Case, Category
-from .schemas import ActIn, CaseDetailOut, CaseIn, CaseOut, CategoryOut
+from .schemas import ActIn, CaseDetailOut, CaseIn, CaseOut, CategoryOut, IndicatorRowOut
 
 router = Router(tags=["cases"])
 
@@ -144,6 +145,30 @@ def report(request: HttpRequest, payload: CaseIn):
         address=payload.address,
     )
     return Status(201, _detail(_case(request, case.number), request.user))
+
+
+@router.get("/indicators", response={200: list[IndicatorRowOut], **ERRORS}, summary="Indicators")
+def indicator_rows(
+    request: HttpRequest,
+    start: IsoDate,
+    end: IsoDate,
+    node: str = Query(..., max_length=32),  # type: ignore[type-arg]
+    by: Literal["grid", "unit", "worker", "month"] = "grid",
+):
+    """R-REPORT-1 for the cases reported under `node` from `start` to `end` (both days
+    included), per group, with the total last (ADR 0019)."""
+    grid = indicators.node_for(request.user, node)
+    since, until = indicators.period(start, end)
+    rows = indicators.for_node(grid.code, since, until, by=by)
+    return [_indicator(r) for r in [*rows, indicators.total(rows)]]
+
+
+def _indicator(r: Any) -> dict[str, Any]:
+    return {
+        **{name: getattr(r, name) for name in IndicatorRowOut.model_fields if name != "hours"},
+        "label": str(r.label),
+        "hours": r.hours,
+    }
 
 
 @router.get("/{number}", response={200: CaseDetailOut, **ERRORS}, summary="One case")

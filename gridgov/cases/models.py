@@ -144,6 +144,8 @@ class Case(TimeStamped):
                 condition=Q(stage__in=OPEN_STAGES) & ~Q(stage=Stage.SUSPENDED),
             ),
             models.Index(fields=["holder_code", "stage"], name="case_holder_idx"),
+            # Indicators (cases.indicators): the cases reported under a node in a period.
+            models.Index(fields=["grid_code", "created_at"], name="case_grid_created_idx"),
         ]  # fmt: skip
 
     def __str__(self) -> str:

@@ -91,3 +91,21 @@ class ActIn(InputSchema):
     level: str = Field("", max_length=32, description="A grid code, to dispatch to grid staff")
     duplicate_of: str = Field("", max_length=20, description="Number of the case to merge into")
     satisfaction: int | None = Field(None, ge=1, le=5)
+
+
+class IndicatorRowOut(Schema):
+    key: str = Field(description="Grid code, unit id, username or month of the group")
+    label: str
+    reported: int
+    filed: int
+    suspended: int
+    due: int = Field(description="Due to close (應結案)")
+    closed: int
+    closure_rate: float | None = Field(description="結案率, per cent")
+    on_time_rate: float | None = Field(description="按期結案率, per cent")
+    rework_rate: float | None = Field(description="返工率, per cent")
+    timely_filing_rate: float | None = Field(description="及時立案率, per cent")
+    timely_dispatch_rate: float | None = Field(description="及時派遣率, per cent")
+    satisfaction: float | None = Field(description="Mean rating, 1–5")
+    satisfied_share: float | None = Field(description="Rated 4 or 5, per cent")
+    hours: dict[str, float | None] = Field(description="Mean wall-clock hours per stage")

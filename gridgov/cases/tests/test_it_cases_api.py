@@ -106,3 +106,14 @@ def test_it_dispatches_with_co_handling_units(cast: Any, dept: Any) -> None:
         f"{url}/dispatch", {"unit": dept.unit.pk, "co_units": [other.pk]}, JSON
     )
     assert (r.json()["unit"], r.json()["co_units"]) == ("城管局", ["住建局"])
+
+
+def test_it_answers_indicators_in_scope(cast: Any, dept: Any) -> None:
+    as_(cast, "worker_a1").post("/api/v1/cases", SPOT, JSON)
+    url = "/api/v1/cases/indicators"
+    q = {"node": "640402001", "start": "2020-01-01", "end": "2030-12-31"}
+    assert as_(cast, None).get(url, q).status_code == 401
+    assert as_(cast, "worker_b1").get(url, q).status_code == 404
+    rows = as_(cast, "admin_a").get(url, q).json()
+    assert [(r["key"], r["reported"]) for r in rows] == [("640402001001", 1), ("", 1)]
+    assert as_(cast, "admin_a").get(url, {**q, "by": "team"}).status_code == 422

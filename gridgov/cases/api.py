@@ -144,7 +144,7 @@ def report(request: HttpRequest, payload: CaseIn):
         lat=payload.lat,
         address=payload.address,
     )
-    return Status(201, _detail(_case(request, case.number), request.user))
+    return Status(201, _detail(case, request.user))  # the case in hand: no second read
 
 
 @router.get("/indicators", response={200: list[IndicatorRowOut], **ERRORS}, summary="Indicators")

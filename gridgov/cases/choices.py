@@ -30,6 +30,8 @@ OPEN_STAGES = (
     Stage.SUSPENDED,
 )
 ENDED_STAGES = (Stage.CLOSED, Stage.NOT_FILED, Stage.MERGED)
+# Open and on a clock (a suspended case's clock is stopped).
+RUNNING_STAGES = tuple(s for s in OPEN_STAGES if s != Stage.SUSPENDED)
 
 
 class Source(models.TextChoices):

@@ -15,7 +15,7 @@ from gridgov.core.choices import LimitKind
 from gridgov.core.models import TimeStamped
 from gridgov.core.scope import scope_q
 
-from .choices import OPEN_STAGES, Action, Source, Stage
+from .choices import OPEN_STAGES, RUNNING_STAGES, Action, Source, Stage
 
 # The four kinds of GB/T 30428 time (ADR 0016).
 LIMIT_KINDS = LimitKind.choices
@@ -138,10 +138,16 @@ class Case(TimeStamped):
             ),
         ]
         indexes = [
-            # The deadline sweep: open cases whose warning or deadline has come.
+            # The deadline sweep (cases.sweep): running cases whose deadline, or warning,
+            # has come. SQLite uses a partial index only when the query repeats its
+            # condition as literals: sweep.RUNNING_SQL does.
             models.Index(
-                fields=["deadline"], name="case_open_deadline_idx",
-                condition=Q(stage__in=OPEN_STAGES) & ~Q(stage=Stage.SUSPENDED),
+                fields=["deadline"], name="case_running_deadline_idx",
+                condition=Q(stage__in=RUNNING_STAGES),
+            ),
+            models.Index(
+                fields=["warn_at"], name="case_running_warn_idx",
+                condition=Q(stage__in=RUNNING_STAGES),
             ),
             models.Index(fields=["holder_code", "stage"], name="case_holder_idx"),
             # Indicators (cases.indicators): the cases reported under a node in a period.

@@ -1108,6 +1108,8 @@ ZH_HANS = {
     "Use my location": "使用我的位置",
     "No such case in your area.": "您的管辖范围内没有该案件。",
     "Reported as case %(number)s.": "已上报，案件编号 %(number)s。",
+    "%(n)d of your cases are due soon": "您有 %(n)d 件案件即将到期",
+    "%(n)d of your cases are overdue": "您有 %(n)d 件案件已超期",
     "Return: not ours to handle": "退回（非本单位职责）",
     "Case %(number)s was returned: dispatch it again": "案件 %(number)s 被退回，请重新派遣",
     "Co-handling units work with a lead unit: choose one.": "协办单位需配合主办单位，请选择主办单位。",

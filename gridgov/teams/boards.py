@@ -18,30 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.accounts.models import Assignment
-from gridgov.accounts.roles import Role
+from gridgov.accounts.roles import PARTY_ROLES, STAFF_ROLES, Role
 from gridgov.grids.models import Grid
 
 from .models import StaffProfile
 
 # Boards belong to grids of the comprehensive network, as the registry's records do.
 NETWORK = "comprehensive"
-# The order the roles appear in on a board; roles not listed (dispatchers, auditors,
-# administrators: people of the system, not of the grid) are not shown.
-STAFF_ROLES = (
-    Role.GRID_HEAD,
-    Role.DEDICATED_HEAD,
-    Role.GRID_WORKER,
-    Role.GRID_INSTRUCTOR,
-    Role.GRID_INFORMANT,
-    Role.VOLUNTEER,
-)
-PARTY_ROLES = (
-    Role.BRANCH_SECRETARY,
-    Role.BRANCH_COMMITTEE,
-    Role.PARTY_GROUP_LEADER,
-    Role.PARTY_CENTRAL_HOUSEHOLD,
-    Role.PARTY_MEMBER,
-)
+# The order the roles appear in on a board is accounts.roles' STAFF_ROLES then PARTY_ROLES;
+# roles not listed (dispatchers, auditors, administrators: people of the system, not of the
+# grid) are not shown.
 
 
 @dataclass

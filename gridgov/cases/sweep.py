@@ -31,6 +31,10 @@ from .people import responsible
 from .services import start_clock
 
 BATCH = 2000
+# What working out whom to tell reads of a case (people.responsible): not its description.
+TOLD_FIELDS = (
+    "number", "holder_code", "unit_id", "assignee_code", "grid__network_id", "grid__code",
+)  # fmt: skip
 # The partial indexes' condition as literal SQL: SQLite's planner uses a partial index only
 # when the query's WHERE repeats its terms as literals, not as bound parameters.
 RUNNING_SQL = "{table}.stage IN ({stages})".format(
@@ -133,7 +137,7 @@ def sweep(now: dt.datetime | None = None) -> SweepRun | None:
     while ids := _due(now, "warn_at", (0,)):
         with transaction.atomic():
             taken = _claim(ids, (0,), 1)
-            cases = Case.objects.filter(pk__in=taken).select_related("grid")
+            cases = Case.objects.filter(pk__in=taken).select_related("grid").only(*TOLD_FIELDS)
             for case in cases.prefetch_related("co_units"):
                 warned.add(case)
             counts["warned"] += len(taken)
@@ -141,7 +145,17 @@ def sweep(now: dt.datetime | None = None) -> SweepRun | None:
         with transaction.atomic():
             taken = _claim(ids, (0, 1), 2)
             events = []
-            cases = Case.objects.filter(pk__in=taken).select_related("category", "grid")
+            cases = (
+                Case.objects.filter(pk__in=taken)
+                .select_related("category", "grid")
+                .only(
+                    *TOLD_FIELDS,
+                    "stage",
+                    "deadline",
+                    "escalations",
+                    "category__escalate_when_overdue",
+                )
+            )
             for case in cases.prefetch_related("co_units"):
                 before, due = case.stage, case.deadline
                 told = responsible(case) if case.category.escalate_when_overdue else []

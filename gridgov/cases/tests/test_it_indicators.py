@@ -90,11 +90,11 @@ def test_it_groups_by_unit_worker_and_month(cast: Any, dept: Any, data: Any) -> 
     units = rows(cast.county.code, "unit")
     assert {k: (r.label, r.reported) for k, r in units.items()} == {
         str(dept.unit.pk): ("城管局", 2),
-        "": ("Grid staff (no unit)", 6),
+        "": ("网格人员（无单位）", 6),
     }
     workers = rows(cast.county.code, "worker")
     assert {r.label: r.reported for r in workers.values()} == {
-        "worker_a1": 4, "head_a": 2, "worker_b1": 1, "Residents and other channels": 1,
+        "worker_a1": 4, "head_a": 2, "worker_b1": 1, "群众及其他渠道": 1,
     }  # fmt: skip
     feb = dt.datetime(2025, 2, 1, tzinfo=SHANGHAI)
     months = rows(cast.county.code, "month", start=feb)

@@ -74,7 +74,7 @@ def test_it_shows_a_node_in_scope_with_links_to_its_children(cast: Any, data: An
         in (r.content.decode())
     )
     r = page(cast.dispatcher, node=cast.street_a.code, by="unit")
-    assert [x.label for x in r.context["rows"]] == ["城管局", "Grid staff (no unit)"]
+    assert [x.label for x in r.context["rows"]] == ["城管局", "网格人员（无单位）"]
     assert [name for _, name in r.context["trail"]] == ["原州区", "南关街道"]
 
 

@@ -38,7 +38,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from . import bench_http
-from .bench_http import HOST, BenchError, Tally
+from .bench_http import HOST, BenchError
 
 Write = Callable[[str], None]
 
@@ -217,31 +217,15 @@ def _post(port: int, token: str, body: bytes) -> int:
 
 def _drive(
     port: int, token: str, bodies: Callable[[], bytes], concurrency: int, seconds: float
-) -> tuple[Tally, float]:
-    tally = Tally()
-    stop = time.monotonic() + seconds
+) -> tuple[bench_http.Tally, float]:
+    lock = threading.Lock()
 
-    def client() -> None:
-        while time.monotonic() < stop:
-            with tally.lock:
-                body = bodies()
-            started = time.perf_counter()
-            try:
-                status = _post(port, token, body)
-            except OSError:
-                status = 0
-            took = (time.perf_counter() - started) * 1000
-            with tally.lock:
-                tally.ms.append(took)
-                tally.errors += status != 201
+    def one() -> int:
+        with lock:  # the body generator is shared by the threads
+            body = bodies()
+        return _post(port, token, body)
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return tally, time.perf_counter() - began
+    return bench_http.drive(one, 201, concurrency, seconds)
 
 
 def intake(

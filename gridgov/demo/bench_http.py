@@ -128,9 +128,12 @@ def _log_in(port: int) -> str:
     return f"csrftoken={token}; sessionid={jar['sessionid'].value}"
 
 
-def _drive(
-    port: int, paths: Callable[[], str], cookie: str, concurrency: int, seconds: float, cap: int
+def drive(
+    one: Callable[[], int], ok: int, concurrency: int, seconds: float, cap: int = 10**9
 ) -> tuple[Tally, float]:
+    """`concurrency` threads calling `one` (a request; its HTTP status, 0 for a connection
+    error) until `seconds` have passed or `cap` requests were sent: the latencies and how
+    many did not answer `ok`. Bounded in time and count, to 127.0.0.1 only (the callers')."""
     tally = Tally()
     sent = iter(range(cap))
     stop = time.monotonic() + seconds
@@ -140,16 +143,15 @@ def _drive(
             with tally.lock:
                 if next(sent, None) is None:
                     return
-                path = paths()
             started = time.perf_counter()
             try:
-                status = _get(port, path, cookie)[0]
+                status = one()
             except OSError:
                 status = 0
             took = (time.perf_counter() - started) * 1000
             with tally.lock:
                 tally.ms.append(took)
-                tally.errors += status != 200
+                tally.errors += status != ok
 
     threads = [threading.Thread(target=client) for _ in range(concurrency)]
     began = time.perf_counter()
@@ -158,6 +160,19 @@ def _drive(
     for t in threads:
         t.join()
     return tally, time.perf_counter() - began
+
+
+def _drive(
+    port: int, paths: Callable[[], str], cookie: str, concurrency: int, seconds: float, cap: int
+) -> tuple[Tally, float]:
+    lock = threading.Lock()
+
+    def one() -> int:
+        with lock:  # the path generator is shared by the threads
+            path = paths()
+        return _get(port, path, cookie)[0]
+
+    return drive(one, 200, concurrency, seconds, cap)
 
 
 def _report(write: Write, name: str, tally: Tally, elapsed: float) -> None:

@@ -1020,6 +1020,7 @@ ZH_HANS = {
     "Inspection": "检查",
     "Hotline or message": "热线或留言",
     "Do not file": "不予立案",
+    "File the case": "立案",
     "Merge as duplicate": "合并为重复",
     "Dispatch": "派遣",
     "Accept": "接收",

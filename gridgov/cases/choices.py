@@ -45,7 +45,7 @@ class Source(models.TextChoices):
 
 
 class Action(models.TextChoices):
-    FILE = "file", _("File")
+    FILE = "file", _("File the case")
     REJECT = "reject", _("Do not file")
     MERGE = "merge", _("Merge as duplicate")
     DISPATCH = "dispatch", _("Dispatch")

@@ -15,8 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 from django.test import Client
 
@@ -82,6 +84,13 @@ def leave_the_database_as_found(django_db_setup: Any, django_db_blocker: Any) ->
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(saved)
+        # The rows come back with their ids, but PostgreSQL's sequences stay where the flush
+        # left them (1): the next insert of such a table would collide. Set them past the rows.
+        sql = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        if sql:
+            with connection.cursor() as cursor:
+                for statement in sql:
+                    cursor.execute(statement)
 
 
 @pytest.fixture(scope="module")

@@ -61,6 +61,19 @@ def _refused(request: HttpRequest, e: ServiceError) -> None:
     messages.error(request, str(e.message))
 
 
+def _members_form(request: HttpRequest, pk: int, form_class: Any) -> tuple[PartyOrg, Any]:
+    """The organisation and the cleaned data of a POSTed form about its members (a post, a
+    central household); None as data when the form was refused (its errors told)."""
+    org = _org(request, pk)
+    if not in_scope(request.user, org.grid_code, CHANGE):
+        raise PermissionDenied
+    form = form_class(request.POST, members=_members(org, request.user))
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+        return org, None
+    return org, form.cleaned_data
+
+
 def _members(org: PartyOrg, user: Any) -> list[Resident]:
     """Party members offered for a post or a designation: those under the grid."""
     return list(
@@ -196,14 +209,9 @@ def org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_new(request: HttpRequest, pk: int) -> HttpResponse:
-    org = _org(request, pk)
-    if not in_scope(request.user, org.grid_code, CHANGE):
-        raise PermissionDenied
-    form = forms.PostForm(request.POST, members=_members(org, request.user))
-    if not form.is_valid():
-        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+    org, d = _members_form(request, pk, forms.PostForm)
+    if d is None:
         return redirect("party:org_detail", org.pk)
-    d = form.cleaned_data
     try:
         resident = lookups.resident(request.user, d["resident"]) if d["resident"] else None
         user = lookups.user(d["user"]) if d["user"] else None
@@ -217,14 +225,9 @@ def post_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def central_new(request: HttpRequest, pk: int) -> HttpResponse:
-    org = _org(request, pk)
-    if not in_scope(request.user, org.grid_code, CHANGE):
-        raise PermissionDenied
-    form = forms.CentralForm(request.POST, members=_members(org, request.user))
-    if not form.is_valid():
-        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+    org, d = _members_form(request, pk, forms.CentralForm)
+    if d is None:
         return redirect("party:org_detail", org.pk)
-    d = form.cleaned_data
     try:
         keeper = lookups.resident(request.user, d["keeper"], "keeper")
         services.designate_central(actor=request.user, group=org, keeper=keeper, kind=d["kind"],

@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "gridgov.party",
     "gridgov.notices",
     "gridgov.intake",
+    "gridgov.visits",
     "gridgov.web",
     "gridgov.demo",
 ]
@@ -171,6 +172,12 @@ TEMPLATES = [
 
 _default_db = f"sqlite:///{VAR_DIR / 'gridgov.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_db)}
+# Persistent connections: opening one per request (Django's default) costs more than the
+# request itself on the API's hot paths (a PostgreSQL handshake; SQLite's pragmas and the
+# functions Django registers on each connection). A broken connection is noticed before
+# the request that would use it (health checks), not during it.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("GRIDGOV_DB_CONN_MAX_AGE", 600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; IMMEDIATE avoids the upgrade deadlock
     # when two processes both start a read transaction and then try to write.

@@ -485,6 +485,12 @@ TAG_DETAILS: dict[str, dict[str, tuple[str, ...] | str | None]] = {
 _NUMBER_IN_TEXT = re.compile(r"\d{7,}")
 
 
+def number_in_text(text: str) -> bool:
+    """Whether free text holds a phone or document number (seven digits or more, spaces and
+    dashes between them ignored): the rule of every clear-text field about people."""
+    return bool(_NUMBER_IN_TEXT.search(re.sub(r"[\s\-]", "", text)))
+
+
 def shown_details(details: dict[str, Any] | None) -> dict[str, str]:
     """A tag's details as they may be shown: phones masked, never their ciphertext."""
     return {k: v for k, v in (details or {}).items() if not k.endswith("_enc")}
@@ -523,7 +529,7 @@ def _details(kind: str, details: dict[str, Any]) -> dict[str, str]:
                 out.update({key: masked, f"{key}_enc": enc})
             continue
         if choices is None:
-            if _NUMBER_IN_TEXT.search(re.sub(r"[\s\-]", "", text)):
+            if number_in_text(text):
                 raise _invalid(
                     "number_in_text",
                     _("Phone and ID numbers are not written here (this field is not "

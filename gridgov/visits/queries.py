@@ -1,0 +1,294 @@
+"""Reads shared by the pages and the API: the due list, the visits, coverage (ADR 0023)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.core.errors import Forbidden, NotFound, ServiceError
+from gridgov.core.lib.codes import subtree_range
+from gridgov.core.scope import in_scope, scope_q
+
+from .models import Schedule, Visit
+
+NETWORK = "comprehensive"
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def due(user: Any, *, today: dt.date, within: int = 7, grid: str = "", right: str = "view") -> Any:
+    """Schedules in the person's scope due by `today + within` days, overdue first (the
+    index on (grid_code, next_due) serves each grid of the scope)."""
+    qs = Schedule.objects.filter(
+        scope_q(user, "grid_code", right), next_due__lte=today + dt.timedelta(days=within)
+    )
+    if grid:
+        low, high = subtree_range(grid)
+        qs = qs.filter(grid_code__gte=low, grid_code__lt=high)
+    return qs.select_related("household").order_by("next_due", "grid_code", "household_id")
+
+
+# ---------------------------------------------------------------- coverage
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    households: int = 0
+    visited: int = 0
+    visits: int = 0
+    must_visit: int = 0
+    must_on_time: int = 0
+    overdue: int = 0
+    children: bool = field(default=False)
+
+    @property
+    def visited_share(self) -> float | None:
+        return round(100 * self.visited / self.households, 1) if self.households else None
+
+    @property
+    def on_time_share(self) -> float | None:
+        return round(100 * self.must_on_time / self.must_visit, 1) if self.must_visit else None
+
+
+COUNTS = ("households", "visited", "visits", "must_visit", "must_on_time", "overdue")
+
+
+def total(rows: list[Row], label: str = "") -> Row:
+    out = Row(key="", label=label or _("Total"))
+    for r in rows:
+        for name in COUNTS:
+            setattr(out, name, getattr(out, name) + getattr(r, name))
+    return out
+
+
+def period(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start 00:00, the day after `end` 00:00) in the local time zone."""
+    if not (FIRST_DAY <= start <= LAST_DAY and FIRST_DAY <= end <= LAST_DAY):
+        raise ServiceError(
+            "invalid",
+            _("Dates run from %(first)s to %(last)s.") % {"first": FIRST_DAY, "last": LAST_DAY},
+            field="start", status=422,
+        )  # fmt: skip
+    if end < start:
+        raise ServiceError("invalid", _("The end is before the start."), field="end", status=422)
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time(), tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz),
+    )
+
+
+def node_for(user: Any, code: str) -> Any:
+    """The comprehensive grid `code`, if the person may see its coverage: 404 out of scope
+    (or no such grid), 403 in scope without the right "view"."""
+    from gridgov.grids.models import Grid
+
+    grid = None
+    if code and in_scope(user, code):
+        grid = (
+            Grid.objects.select_related("network").filter(network__slug=NETWORK, code=code).first()
+        )
+    if grid is None:
+        raise NotFound(_("No grid with code %(code)s.") % {"code": code}, field="node")
+    if not in_scope(user, code, "view"):
+        raise Forbidden(_("You may not see the coverage here."))
+    return grid
+
+
+def default_node(user: Any) -> str:
+    """Where the coverage page opens: the person's outermost grid with the right "view"."""
+    from gridgov.accounts.roles import RIGHTS
+    from gridgov.grids.models import Grid
+
+    if user.is_superuser:
+        top = Grid.objects.filter(network__slug=NETWORK, parent__isnull=True).order_by("code")
+        return str(top.values_list("code", flat=True).first() or "")
+    codes = [
+        c for c, role in user.assignments.active().values_list("grid_code", "role")
+        if "view" in RIGHTS.get(role, ())
+    ]  # fmt: skip
+    return min(codes, key=len) if codes else ""
+
+
+def child_length(code: str, network: Any) -> int:
+    """Digits of the codes one level below `code` (its own length at the grid level)."""
+    lengths = list(network.code_lengths)
+    if len(code) in lengths:
+        depth = lengths.index(len(code))
+        if depth < network.grid_depth:
+            return int(lengths[depth + 1])
+    return len(code)
+
+
+def _counts(code: str, length: int, start: dt.datetime, end: dt.datetime, today: dt.date) -> dict:
+    """Per child code (its first `length` digits): households, visited households and
+    visits in the period, must-visit households and those visited on time, overdue now."""
+    from gridgov.registry.models import Household
+
+    low, high = subtree_range(code)
+    out: dict[str, dict[str, int]] = {}
+
+    def put(key: str, name: str, value: int) -> None:
+        out.setdefault(key, dict.fromkeys(COUNTS, 0))[name] += value
+
+    rng = {"grid_code__gte": low, "grid_code__lt": high}
+    k = Substr("grid_code", 1, length)
+    for key, n in (
+        Household.objects.filter(**rng).annotate(k=k).values("k").annotate(n=Count("id"))
+        .values_list("k", "n")
+    ):  # fmt: skip
+        put(key, "households", n)
+    for key, visited, visits in (
+        Visit.objects.filter(**rng, visited_at__gte=start, visited_at__lt=end)
+        .annotate(k=k).values("k")
+        .annotate(visited=Count("household_id", distinct=True), visits=Count("id"))
+        .values_list("k", "visited", "visits")
+    ):  # fmt: skip
+        put(key, "visited", visited)
+        put(key, "visits", visits)
+    for key, must, late in (
+        Schedule.objects.filter(**rng).annotate(k=k).values("k")
+        .annotate(
+            must=Count("household_id", filter=Q(must_visit=True)),
+            late=Count("household_id", filter=Q(next_due__lt=today)),
+        )
+        .values_list("k", "must", "late")
+    ):  # fmt: skip
+        put(key, "must_visit", must)
+        put(key, "overdue", late)
+    # Must-visit households visited on time: visited in the period, every visit then on
+    # time, and not left overdue by the end of the period (or today, if sooner).
+    horizon = min(timezone.localtime(end).date() - dt.timedelta(days=1), today)
+    per_household = (
+        Visit.objects.filter(
+            household__schedule__must_visit=True,
+            household__grid_code__gte=low, household__grid_code__lt=high,
+            visited_at__gte=start, visited_at__lt=end,
+        )
+        .values("household_id", "household__grid_code")
+        .annotate(late=Count("id", filter=Q(on_time=False)), reach=Max("next_due"))
+        .values_list("household__grid_code", "late", "reach")
+    )  # fmt: skip
+    for grid_code, late, reach in per_household:
+        if late == 0 and reach >= horizon:
+            put(grid_code[:length], "must_on_time", 1)
+    return out
+
+
+def for_node(
+    grid: Any, start: dt.date, end: dt.date, by: str = "grid", today: dt.date | None = None
+) -> list[Row]:
+    """Coverage under `grid` in the period (both days included), per child grid (`by` =
+    "grid") or per grid worker holding a grid under it ("worker")."""
+    from gridgov.grids.models import Grid
+
+    today = today or timezone.localdate()
+    low, high = period(start, end)
+    if by == "worker":
+        return _per_worker(grid, low, high, today)
+    length = child_length(grid.code, grid.network)
+    counts = _counts(grid.code, length, low, high, today)
+    if length == len(grid.code):
+        names = {grid.code: grid.name}
+        deeper: set[str] = set()
+    else:
+        kids = Grid.objects.filter(
+            network_id=grid.network_id, parent=grid, kind="comprehensive"
+        ).order_by("code")
+        names = dict(kids.values_list("code", "name"))
+        deeper = {c for c in names if child_length(c, grid.network) != len(c)}
+    rows = []
+    for key in sorted(set(names) | set(counts)):
+        r = Row(key=key, label=names.get(key, key), children=key in deeper)
+        for name, value in counts.get(key, {}).items():
+            setattr(r, name, value)
+        rows.append(r)
+    return rows
+
+
+def _per_worker(grid: Any, start: dt.datetime, end: dt.datetime, today: dt.date) -> list[Row]:
+    """One row per grid worker holding a grid under `grid`: the households of their grids
+    (visited by anyone), and the visits they made themselves anywhere under `grid`."""
+    from gridgov.accounts.models import Assignment
+    from gridgov.accounts.roles import Role
+
+    low, high = subtree_range(grid.code)
+    leaf = max(grid.network.code_lengths)
+    counts = _counts(grid.code, leaf, start, end, today)
+    held: dict[int, list[str]] = {}
+    people: dict[int, str] = {}
+    for user_id, code, username, first, last in (
+        Assignment.objects.active(today)
+        .filter(role=Role.GRID_WORKER, grid_code__gte=low, grid_code__lt=high)
+        .values_list("user_id", "grid_code", "user__username", "user__first_name",
+                     "user__last_name")
+    ):  # fmt: skip
+        held.setdefault(user_id, []).append(code)
+        people[user_id] = f"{last}{first}".strip() or username
+    made = dict(
+        Visit.objects.filter(
+            grid_code__gte=low, grid_code__lt=high, visited_at__gte=start, visited_at__lt=end,
+            worker_id__in=list(held),
+        )
+        .values("worker_id").annotate(n=Count("id")).values_list("worker_id", "n")
+    )  # fmt: skip
+    rows = []
+    for user_id, codes in sorted(held.items(), key=lambda e: (sorted(e[1]), people[e[0]])):
+        r = Row(key=str(user_id), label=people[user_id])
+        for key, values in counts.items():
+            if any(key.startswith(c) for c in codes):
+                for name in ("households", "visited", "must_visit", "must_on_time", "overdue"):
+                    setattr(r, name, getattr(r, name) + values[name])
+        r.visits = made.get(user_id, 0)
+        rows.append(r)
+    return rows
+
+
+# ---------------------------------------------------------------- xlsx export
+
+COLUMNS: tuple[tuple[str, Any, int], ...] = (
+    ("名称", lambda r: r.label, 22),
+    ("编码", lambda r: r.key, 18),
+    ("户数", lambda r: r.households, 10),
+    ("走访户数", lambda r: r.visited, 10),
+    ("走访次数", lambda r: r.visits, 10),
+    ("走访覆盖率(%)", lambda r: r.visited_share, 12),
+    ("必访户数", lambda r: r.must_visit, 10),
+    ("按时走访必访户数", lambda r: r.must_on_time, 14),
+    ("必访按时率(%)", lambda r: r.on_time_share, 12),
+    ("当前逾期户数", lambda r: r.overdue, 12),
+)
+
+
+def export(*, actor: Any, node: str, start: dt.date, end: dt.date, by: str) -> tuple[bytes, str]:
+    """The coverage as the page shows it, as xlsx with a total row; one audit entry."""
+    from django.db import transaction
+
+    from gridgov.core import models as audit
+    from gridgov.registry import xlsx
+
+    grid = node_for(actor, node)
+    rows = for_node(grid, start, end, by)
+    rows.append(total(rows, "合计"))
+    title = "走访覆盖" + ("(按网格员)" if by == "worker" else "")
+    with transaction.atomic():
+        data = xlsx.write_rows(
+            [c[0] for c in COLUMNS],
+            ([value(r) for _h, value, _w in COLUMNS] for r in rows),
+            title,
+            [c[2] for c in COLUMNS],
+        )
+        audit.record(
+            actor=actor, action="visit_coverage.export", object_type="export",
+            object_key=grid.code,
+            after={"node": grid.code, "start": str(start), "end": str(end), "by": by,
+                   "rows": len(rows) - 1},
+        )  # fmt: skip
+    return data, f"{title}-{grid.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"

@@ -34,7 +34,7 @@ from gridgov.core.lib.codes import subtree_range
 from gridgov.core.scope import in_scope
 
 from .choices import Action, Stage
-from .models import Case, CaseEvent
+from .models import ROLLUP_SUMS, Case, CaseDay, CaseEvent
 
 GROUPINGS = ("grid", "unit", "worker", "month")
 # The stages whose time is measured (closed, not filed and merged are ends, not waits).
@@ -308,34 +308,23 @@ def _by_group(qs: Any) -> dict[Any, dict[str, Any]]:
 
 
 def _key(by: str, value: Any) -> str:
-    if value is None:
-        return ""
+    if value is None or (by in ("unit", "worker") and not value):
+        return ""  # the roll-up's 0: no unit, no reporter
     if by == "month":
-        return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%Y-%m}"
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return f"{value:%Y-%m}"
     return str(value)
 
 
-def for_node(
-    node_code: str,
-    start: dt.datetime,
-    end: dt.datetime,
-    by: str = "grid",
-    *,
-    as_of: dt.datetime | None = None,
-    labels: bool = True,
-    network: Any = None,
-) -> list[Row]:
-    """The indicators of the cases reported in [start, end) under `node_code`, one row per
-    group, ordered by key (no scope check: see `node_for`). Three queries (the network,
-    the cases, their events), four with `labels` (names of the grids, units or workers)."""
-    if by not in GROUPINGS:
-        raise ServiceError("invalid", _("Unknown grouping."), field="by", status=422)
-    as_of = as_of or timezone.now()
-    network = network or _network()
-    length = child_length(node_code, network)
+def _live(
+    node_code: str, start: dt.datetime, end: dt.datetime, by: str, length: int,
+    as_of: dt.datetime,
+) -> dict[str, Row]:  # fmt: skip
+    """The rows from the cases and their events (the two aggregate queries)."""
     cases = _case_figures(node_code, start, end, _group(by, length), as_of)
     events = _event_figures(node_code, start, end, _group(by, length, "case__")) if cases else {}
-    rows: list[Row] = []
+    rows: dict[str, Row] = {}
     for g, figures in cases.items():
         row = Row(key=_key(by, g))
         for name, value in figures.items():
@@ -347,8 +336,123 @@ def for_node(
         for s in TIMED_STAGES:
             row.stage_seconds[s] = (ev.get(f"out_{s}") or 0.0) - (ev.get(f"in_{s}") or 0.0)
             row.stage_spells[s] = ev.get(f"n_{s}") or 0
-        rows.append(row)
-    rows.sort(key=lambda r: (r.key == "", r.key))
+        rows[row.key] = row
+    return rows
+
+
+# ---------------------------------------------------------------- the roll-up
+
+# Entered, not suspended, not closed: due to close once its deadline has passed.
+RUNNING_ENTERED = (Stage.FILED, Stage.DISPATCHED, Stage.IN_PROGRESS, Stage.HANDLED)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    from .rollup import zone
+
+    return dt.datetime.combine(day, dt.time(), tzinfo=zone())
+
+
+def whole_days(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date]:
+    """[first, last): the whole days of the roll-up's time zone within [start, end)."""
+    from .rollup import zone
+
+    first = start.astimezone(zone()).date()
+    if _midnight(first) < start:
+        first += dt.timedelta(days=1)
+    return first, max(first, end.astimezone(zone()).date())
+
+
+def _rolled(
+    node_code: str, first: dt.date, last: dt.date, by: str, length: int, as_of: dt.datetime
+) -> dict[str, Row]:
+    """The rows of the cases reported on the days [first, last) from the day rows, plus the
+    running cases whose deadline has passed by `as_of` (the part of "due" that depends on
+    the time of asking): two queries."""
+    low, high = subtree_range(node_code)
+    group = {
+        "grid": Substr("grid_code", 1, length),
+        "unit": F("unit"),
+        "worker": F("reporter"),
+        "month": TruncMonth("day"),
+    }[by]
+    qs = (
+        CaseDay.objects.filter(grid_code__gte=low, grid_code__lt=high, day__gte=first, day__lt=last)
+        .annotate(g=group)
+        .values("g")
+        .order_by()
+        .annotate(**{name: Sum(name) for name in ROLLUP_SUMS})
+    )
+    rows: dict[str, Row] = {}
+    for g, figures in _by_group(qs).items():
+        if not figures["reported"]:
+            continue  # a key its cases have all left (a unit that handed them back)
+        row = Row(key=_key(by, g))
+        for name in COUNTS:
+            setattr(row, name, figures.get(name) or 0)
+        row.due = figures["due_fixed"] or 0
+        for s in TIMED_STAGES:
+            row.stage_seconds[s] = (figures[f"ms_{s}"] or 0) / 1000
+            row.stage_spells[s] = figures[f"n_{s}"] or 0
+        rows[row.key] = row
+    if rows:
+        overdue = (
+            Case.objects.filter(
+                _cohort(node_code, _midnight(first), _midnight(last)),
+                stage__in=RUNNING_ENTERED,
+                deadline__lt=as_of,
+            )
+            .annotate(g=_group(by, length))
+            .values("g")
+            .order_by()
+            .annotate(n=Count("id"))
+        )
+        for r in overdue:
+            key = _key(by, r["g"])
+            if key in rows:
+                rows[key].due += r["n"]
+    return rows
+
+
+def _add(rows: dict[str, Row], more: dict[str, Row]) -> None:
+    for key, row in more.items():
+        if key in rows:
+            both = total([rows[key], row])
+            both.key, both.label = key, ""
+            row = both
+        rows[key] = row
+
+
+def for_node(
+    node_code: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    by: str = "grid",
+    *,
+    as_of: dt.datetime | None = None,
+    labels: bool = True,
+    network: Any = None,
+    live: bool = False,
+) -> list[Row]:
+    """The indicators of the cases reported in [start, end) under `node_code`, one row per
+    group, ordered by key (no scope check: see `node_for`). The whole days of the period
+    come from the roll-up (two queries: the day rows, the running cases past their
+    deadline); a part of a day at either end, or everything with `live`, from the cases
+    and their events (two queries each). One more for the network unless given, and one
+    with `labels` (names of the grids, units or workers)."""
+    if by not in GROUPINGS:
+        raise ServiceError("invalid", _("Unknown grouping."), field="by", status=422)
+    as_of = as_of or timezone.now()
+    network = network or _network()
+    length = child_length(node_code, network)
+    first, last = whole_days(start, end)
+    if live or first >= last:
+        found = _live(node_code, start, end, by, length, as_of)
+    else:
+        found = _rolled(node_code, first, last, by, length, as_of)
+        for a, b in ((start, _midnight(first)), (_midnight(last), end)):
+            if a < b:
+                _add(found, _live(node_code, a, b, by, length, as_of))
+    rows = sorted(found.values(), key=lambda r: (r.key == "", r.key))
     if labels:
         _label(rows, by, node_code, network)
     return rows

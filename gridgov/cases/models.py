@@ -237,3 +237,99 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"sweep {self.slot:%Y-%m-%d %H:%M}"
+
+
+# ---------------------------------------------------------------- the indicators' roll-up
+
+# What a case adds to the indicators (cases.rollup, ADR 0019 "Roll-up"): counts and sums
+# only, so that they add up per day and group. Stage times are whole milliseconds, so that
+# adding and taking away a case's facts is exact.
+ROLLUP_STAGES = ("reported", "filed", "dispatched", "in_progress", "handled", "suspended")
+ROLLUP_COUNTS = (
+    "reported", "filed", "not_filed", "merged", "suspended", "due_fixed", "closed",
+    "closed_late", "handled", "reworked", "file_steps", "file_on_time", "dispatch_steps",
+    "dispatch_on_time", "rated", "rating_sum", "satisfied",
+    *(f"n_{s}" for s in ROLLUP_STAGES),
+)  # fmt: skip
+ROLLUP_SUMS = (*ROLLUP_COUNTS, *(f"ms_{s}" for s in ROLLUP_STAGES))
+ROLLUP_KEY = ("day", "grid_code", "unit", "reporter")
+
+
+class RollupFigures(models.Model):
+    """The figures of the roll-up, shared by a case's facts and a day's sums. `due_fixed`
+    counts the cases due to close whatever the time (closed, or on no clock); a running
+    case becomes due when its deadline passes, which the indicators count when asked."""
+
+    # The day of reporting in the site's time zone, where it happened, the handling unit
+    # and the reporter as plain numbers (0: none), so that the key has no nulls.
+    day = models.DateField()
+    grid_code = models.CharField(max_length=32)
+    unit = models.BigIntegerField(default=0)
+    reporter = models.BigIntegerField(default=0)
+    reported = models.IntegerField(default=0)
+    filed = models.IntegerField(default=0)
+    not_filed = models.IntegerField(default=0)
+    merged = models.IntegerField(default=0)
+    suspended = models.IntegerField(default=0)
+    due_fixed = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_late = models.IntegerField(default=0)
+    handled = models.IntegerField(default=0)
+    reworked = models.IntegerField(default=0)
+    file_steps = models.IntegerField(default=0)
+    file_on_time = models.IntegerField(default=0)
+    dispatch_steps = models.IntegerField(default=0)
+    dispatch_on_time = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    rating_sum = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    # Per stage: completed spells, and their wall-clock milliseconds.
+    n_reported = models.IntegerField(default=0)
+    n_filed = models.IntegerField(default=0)
+    n_dispatched = models.IntegerField(default=0)
+    n_in_progress = models.IntegerField(default=0)
+    n_handled = models.IntegerField(default=0)
+    n_suspended = models.IntegerField(default=0)
+    ms_reported = models.BigIntegerField(default=0)
+    ms_filed = models.BigIntegerField(default=0)
+    ms_dispatched = models.BigIntegerField(default=0)
+    ms_in_progress = models.BigIntegerField(default=0)
+    ms_handled = models.BigIntegerField(default=0)
+    ms_suspended = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CaseFacts(RollupFigures):
+    """What one case adds to the indicators (案件指標要素), worked out from its row and its
+    timeline at every change (cases.rollup.refresh): the roll-up subtracts the old facts
+    and adds the new ones."""
+
+    case = models.OneToOneField(
+        Case, primary_key=True, on_delete=models.CASCADE, related_name="facts"
+    )
+
+    class Meta:
+        ordering = ["case"]
+        verbose_name_plural = "case facts"
+
+    def __str__(self) -> str:
+        return f"facts of case {self.case_id}"
+
+
+class CaseDay(RollupFigures):
+    """The facts of the cases reported on one day, in one grid, handled by one unit and
+    reported by one person, added up (案件指標日匯總): what the indicators read."""
+
+    class Meta:
+        ordering = ["grid_code", "day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid_code", "day", "unit", "reporter"], name="case_day_key",
+                violation_error_message="One row per grid, day, unit and reporter.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.grid_code} {self.day}"

@@ -27,7 +27,7 @@ from gridgov.core.scope import in_scope
 from gridgov.grids.models import Grid
 from gridgov.registry.models import Organisation
 
-from . import clock
+from . import clock, rollup
 from .choices import ENDED_STAGES, Action, Source, Stage
 from .models import Case, CaseAttachment, CaseEvent, Category
 from .transitions import TABLE, Transition
@@ -154,6 +154,7 @@ def report(
         case.number = f"{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
         Case.objects.filter(pk=case.pk).update(number=case.number)
         _event(case, actor, "report", "")
+        rollup.refresh([case.pk])
         _attach(case, actor, CaseAttachment.Kind.BEFORE, ready, now)
     return case
 
@@ -264,6 +265,7 @@ def act(
         c.save(update_fields=sorted(set(fields)))
         c.refresh_from_db(fields=["version"])
         _event(c, actor, action, before, note, due)
+        rollup.refresh([c.pk])
         _tell(c, actor, action)
         # Photos with a result are "after" photos; with anything else, more "before" ones.
         kind = "after" if action in (Action.HANDLE, Action.SETTLE) else "before"

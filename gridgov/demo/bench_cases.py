@@ -338,6 +338,12 @@ def open_cases(n: int, now: dt.datetime, warn_share: float, overdue_share: float
             for sql in connection.ops.sequence_reset_sql(no_style(), [Case, CaseEvent]):
                 cursor.execute(sql)
     loaded = time.perf_counter() - started
+    # Rows written here, not by the services: the indicators' roll-up is worked out anew.
+    from gridgov.cases import rollup
+
+    started = time.perf_counter()
+    rollup.rebuild()
+    rolled = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "PRAGMA optimize")
     return {
@@ -345,6 +351,7 @@ def open_cases(n: int, now: dt.datetime, warn_share: float, overdue_share: float
         "warn": int(warn.sum()),
         "overdue": int(late.sum()),
         "load_ms": int(loaded * 1000),
+        "rollup_ms": int(rolled * 1000),
     }
 
 
@@ -361,6 +368,7 @@ def sweep_and_indicators(n: int, warn_share: float, overdue_share: float) -> Non
     made = open_cases(n, now, warn_share, overdue_share)
     print(f"database: {connection.vendor}")
     print(f"cases_loaded: {made['cases']} in {made['load_ms'] / 1000:.1f} s")
+    print(f"indicators_rollup_rebuilt: in {made['rollup_ms'] / 1000:.1f} s")
     print(f"cases_due: {made['warn']} to warn, {made['overdue']} overdue")
     # The sweep's selections (sweep._due), to EXPLAIN and time: each must read its partial
     # index (SQLite uses one only when the query repeats its condition as literals).
@@ -403,15 +411,21 @@ def sweep_and_indicators(n: int, warn_share: float, overdue_share: float) -> Non
     ) or ""
     code = street[:9]
     total = Case.objects.filter(grid_code__startswith=code).count()
-    start, end = now - dt.timedelta(days=121), now + dt.timedelta(minutes=1)
+    # The period as the page and the API take it: whole days (the roll-up's), all 121.
+    today = timezone.localdate(now)
+    start, end = indicators.period(today - dt.timedelta(days=120), today)
     times = []
-    for by in ("grid", "grid", "grid", "month", "unit"):
+    for by in ("grid", "grid", "grid", "month", "month", "unit", "unit", "worker", "worker"):
         t0 = time.perf_counter()
         rows = indicators.for_node(code, start, end, by=by)
         times.append((by, (time.perf_counter() - t0) * 1000, len(rows)))
     print(f"indicators_street: {code} ({total} cases of {Case.objects.count()})")
     for by, ms, count in times:
         print(f"indicators_time_by_{by}: {ms:.0f} ms ({count} rows)")
+    # The same from the cases and their events, without the roll-up (ADR 0019's first way).
+    t0 = time.perf_counter()
+    indicators.for_node(code, start, end, by="grid", live=True)
+    print(f"indicators_time_without_rollup_by_grid: {(time.perf_counter() - t0) * 1000:.0f} ms")
 
 
 def _child_sweep(

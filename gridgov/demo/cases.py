@@ -34,6 +34,7 @@ from shapely.geometry import shape
 
 from gridgov.accounts.models import Assignment, User
 from gridgov.accounts.roles import Role
+from gridgov.cases import rollup
 from gridgov.cases.choices import ENDED_STAGES, OPEN_STAGES, Source, Stage
 from gridgov.cases.models import Case, CaseEvent, Category
 from gridgov.cases.transitions import TABLE
@@ -543,6 +544,8 @@ def store(stories: list[Story], first_event_id: int) -> int:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Case, CaseEvent]):
             cursor.execute(sql)
+    # Rows written here, not by the services: the indicators' roll-up is worked out anew.
+    rollup.rebuild()
     return len(rows)
 
 

@@ -42,6 +42,7 @@ def make(
     number: str = "",
 ) -> Any:
     """A case with its timeline: steps are (action, from, to, hours after T, due hours)."""
+    from gridgov.cases import rollup
     from gridgov.cases.models import Case, CaseEvent
 
     created = created or T
@@ -67,6 +68,8 @@ def make(
         )
         for action, src, dst, at, due in [("report", "", "reported", 0, None), *steps]
     )
+    # Rows written here, not by the services: the roll-up is told, as the services do.
+    rollup.refresh([case.pk])
     return case
 
 

@@ -128,12 +128,14 @@ from gridgov.party.api import router as party_router  # noqa: E402
 from gridgov.registry.api import router as registry_router  # noqa: E402
 from gridgov.teams.api import router as teams_router  # noqa: E402
 from gridgov.teams.api_boards import router as boards_router  # noqa: E402
+from gridgov.visits.api import router as visits_router  # noqa: E402
 
 api.add_router("/grids", grids_router)
 api.add_router("/registry", registry_router)
 api.add_router("/cases", cases_router)
 api.add_router("/party", party_router)
 api.add_router("/notices", notices_router)
+api.add_router("/visits", visits_router)
 api.add_router("/teams/boards", boards_router)
 # After the boards: "/teams/{network}/{code}" would otherwise take "/teams/boards/…".
 api.add_router("/teams", teams_router)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from gridgov.accounts import views as account_views
 from gridgov.api import api
 from gridgov.cases import views as case_views
+from gridgov.visits import urls as visit_urls
 
 urlpatterns = [
     path("", include("gridgov.web.urls")),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("teams/", include("gridgov.teams.urls")),
     path("cases/", include("gridgov.cases.urls")),
     path("m/report/", case_views.report, name="m_report"),
+    path("m/visits/", include((visit_urls.phone, "m_visits"))),
+    path("visits/", include("gridgov.visits.urls")),
     path("report/", include("gridgov.intake.urls")),
     path("open311/v2/", include("gridgov.cases.open311_urls")),
     path("party/", include("gridgov.party.urls")),

@@ -34,9 +34,11 @@ class VisitRule(TimeStamped):
         _("grid code"), max_length=32, blank=True, default="",
         help_text=_("Empty: everywhere; a code: that grid and everything under it."),
     )  # fmt: skip
-    kind = models.CharField(_("who"), max_length=20, choices=RULE_KINDS)
+    kind = models.CharField(_("applies to"), max_length=20, choices=RULE_KINDS)
     every = models.PositiveSmallIntegerField(_("every"), default=1)
-    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.MONTH)
+    unit = models.CharField(
+        _("interval unit"), max_length=8, choices=Unit.choices, default=Unit.MONTH
+    )
     # 必訪 (plan 1): hardship families, the unemployed, elderly living alone, left-behind
     # children, special groups; coverage reports whether they were visited on time.
     must_visit = models.BooleanField(_("must visit (必訪)"), default=False)

@@ -24,8 +24,8 @@ def test_it_tells_each_worker_once_a_day(cast: Any, homes: Any) -> None:
         assert sweep.sweep() == 2
     told = Notice.objects.filter(kind="visit.overdue", channel="inapp")
     assert sorted((n.recipient.username, n.subject) for n in told) == [
-        ("worker_a1", "3 households of your grids are overdue for a visit"),
-        ("worker_b1", "1 household of your grids is overdue for a visit"),
+        ("worker_a1", "您的网格有 3 户走访已逾期"),
+        ("worker_b1", "您的网格有 1 户走访已逾期"),
     ]
     assert {n.link for n in told} == {"/m/visits/"}
     assert sweep.overdue_per_grid(dt.date(2026, 6, 1)) == {}

@@ -88,7 +88,8 @@ def _pass(value: str, multiline: bool) -> str:
         value = value.replace("\r\n", "\n")
         value = "".join("\n" if ch in WHITESPACE_CONTROLS and ch != "\t" else ch for ch in value)
         lines = [_SPACES.sub(" ", line).rstrip() for line in value.split("\n")]
-        return "\n".join(lines).strip("\n").strip(" ")
+        # Tabs stay inside the text (indentation), not at its ends.
+        return "\n".join(lines).strip("\n\t ")
     value = "".join(" " if ch in WHITESPACE_CONTROLS else ch for ch in value)
     return _SPACES.sub(" ", value).strip()
 

@@ -30,6 +30,7 @@ def _outcome(value: str, multiline: bool) -> str | None:
 @example("e\u200b\u0301", False)
 @example("a\u202eb", False)
 @example("\ufeff张三\u200b", False)
+@example("\t0", True)  # a tab opening a multi-line text was kept
 def test_it_is_idempotent_and_nfkc_stable(value: str, multiline: bool) -> None:
     out = _outcome(value, multiline)
     if out is None:

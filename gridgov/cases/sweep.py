@@ -6,35 +6,41 @@ row (`SweepRun.slot`), which works alike on SQLite and PostgreSQL. Each batch of
 claimed with one conditional UPDATE … RETURNING on `clock_state`, so even two runs of
 different minutes at once act on a case once.
 
-Performance (target: 1,000,000 open cases in under 2 s): the selections read the partial
-indexes on `deadline` and `warn_at`; claims, urge events and notices are written in bulk;
-who is told is worked out once per (level, unit, grid) however many cases share it, and each
-person gets one notice per run and kind listing their cases (a digest), not one per case.
+Performance (target: 1,000,000 open cases in under 2 s; `gridgov bench cases` measures it):
+the selections read the partial indexes on `deadline` and `warn_at`, each batch from where
+the last one ended; the claim returns what the rest needs (no case is loaded as a model);
+the timeline entries are one executemany per batch, copying the deadline that passed in
+SQL; escalations are two executemany UPDATEs and one DELETE of co-handling units per batch,
+with the parent worked out once per (network, holder) and the new clock once per
+(category, stage), since it depends on nothing else; who is told is worked out once per
+holding, reading the assignments of each grid code and unit once (`people.Responsible`),
+and each person gets one notice per run and kind listing their cases (a digest), not one
+per case. What is left is the database's own work, about linear in the cases due: every
+claimed row is rewritten and every entry inserted (on SQLite each touched page goes to the
+WAL and is checkpointed back, which is most of a run's time), not the open cases' count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.grids.models import Grid
 from gridgov.notices.services import notify
 
+from . import clock
 from .choices import RUNNING_STAGES, Stage
-from .models import Case, CaseEvent, SweepRun
-from .people import responsible
-from .services import start_clock
+from .models import Case, CaseEvent, Category, SweepRun
+from .people import Holding, Responsible
 
 BATCH = 2000
-# What working out whom to tell reads of a case (people.responsible): not its description.
-TOLD_FIELDS = (
-    "number", "holder_code", "unit_id", "assignee_code", "grid__network_id", "grid__code",
-)  # fmt: skip
 # The partial indexes' condition as literal SQL: SQLite's planner uses a partial index only
 # when the query's WHERE repeats its terms as literals, not as bound parameters.
 RUNNING_SQL = "{table}.stage IN ({stages})".format(
@@ -42,19 +48,50 @@ RUNNING_SQL = "{table}.stage IN ({stages})".format(
 )
 
 
-def _due(now: dt.datetime, field: str, states: tuple[int, ...]) -> list[int]:
+def _columns(model: type[Model], names: tuple[str, ...]) -> str:
+    """The quoted columns of the fields `names` of `model`, for statements written out."""
+    column = {f.name: str(f.column) for f in model._meta.concrete_fields}
+    return ", ".join(connection.ops.quote_name(column[name]) for name in names)
+
+
+class Claimed(NamedTuple):
+    """What the sweep reads of a case it claimed: whom to tell (people.Holding) and what to
+    do (stage, category)."""
+
+    pk: int
+    number: str
+    grid_id: int
+    holder_code: str
+    unit_id: int | None
+    assignee_code: str
+    stage: str
+    category_id: int
+
+
+# Claimed's columns, in order.
+CLAIMED = _columns(Case, ("id", "number", "grid", "holder_code", "unit", "assignee_code",
+                          "stage", "category"))  # fmt: skip
+
+
+def _due(
+    now: dt.datetime, field: str, states: tuple[int, ...], since: dt.datetime | None
+) -> list[int]:
+    """The next cases whose `field` has come, earliest first, from `since` on (where the
+    last batch ended: the index is not read again from its start each batch)."""
     late = {"deadline__gt": now} if field == "warn_at" else {}  # past due: red, not yellow
+    after = {f"{field}__gte": since} if since else {}
     return list(
-        Case.objects.filter(clock_state__in=states, **{f"{field}__lte": now}, **late)
+        Case.objects.filter(clock_state__in=states, **{f"{field}__lte": now}, **late, **after)
         .extra(where=[RUNNING_SQL])
         .order_by(field)
         .values_list("pk", flat=True)[:BATCH]
     )
 
 
-def _claim(ids: list[int], before: tuple[int, ...], after: int) -> list[int]:
+def _claim(ids: list[int], before: tuple[int, ...], after: int) -> list[Claimed]:
     """The cases of `ids` this run moves from a clock_state in `before` to `after`, in one
-    statement (compare-and-set: a case another run took meanwhile is not returned)."""
+    statement (compare-and-set: a case another run took meanwhile is not returned), newest
+    first."""
     if not ids:
         return []
     marks = ", ".join(["%s"] * len(ids))
@@ -62,32 +99,31 @@ def _claim(ids: list[int], before: tuple[int, ...], after: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             f'UPDATE "{Case._meta.db_table}" SET clock_state = %s '
-            f"WHERE id IN ({marks}) AND clock_state IN ({states}) RETURNING id",
+            f"WHERE id IN ({marks}) AND clock_state IN ({states}) RETURNING {CLAIMED}",
             [after, *ids, *before],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return sorted(map(Claimed._make, cursor.fetchall()), reverse=True)
 
 
 class Told:
-    """Whom to tell about which cases, worked out once per kind of holding."""
+    """Whom to tell about which cases: people.Responsible works each holding out once."""
 
-    def __init__(self) -> None:
-        self.people: dict[tuple[Any, ...], list[Any]] = {}
-        self.cases: dict[Any, list[str]] = defaultdict(list)  # person → case numbers
+    def __init__(self, who: Responsible) -> None:
+        self.who = who
+        self.cases: dict[int, dict[str, None]] = defaultdict(dict)  # person → case numbers
         self.users: dict[int, Any] = {}
 
-    def add(self, case: Case, extra: list[Any] | None = None) -> None:
-        co = tuple(sorted(u.pk for u in case.co_units.all()))  # prefetched by the caller
-        key = (case.grid.network_id, case.holder_code, case.unit_id, co, case.assignee_code)
-        if key not in self.people:
-            self.people[key] = responsible(case)
-        for user in [*self.people[key], *(extra or [])]:
-            self.users[user.pk] = user
-            if case.number not in self.cases[user.pk]:
-                self.cases[user.pk].append(case.number)
+    def add(self, cases: list[tuple[Holding, str, list[Any]]]) -> None:
+        """(holding, number, others to tell) of each case."""
+        people = self.who.resolve(key for key, _number, _extra in cases)
+        for key, number, extra in cases:
+            for user in [*people[key], *extra]:
+                self.users[user.pk] = user
+                self.cases[user.pk][number] = None
 
     def send(self, run: SweepRun, kind: str, subject: str) -> None:
-        for pk, numbers in self.cases.items():
+        for pk, found in self.cases.items():
+            numbers = list(found)
             shown = "、".join(numbers[:30]) + ("…" if len(numbers) > 30 else "")
             notify(
                 recipients=[self.users[pk]],
@@ -99,28 +135,171 @@ class Told:
             )
 
 
-def _escalate(case: Case, now: dt.datetime) -> bool:
-    """Move an overdue emergency to the level above with a fresh clock. False at the top."""
-    parent = (
-        Grid.objects.filter(network_id=case.grid.network_id, code=case.holder_code)
-        .values_list("parent__code", flat=True)
-        .first()
-    )
-    if not parent:
-        return False
-    case.holder_code = parent
-    case.escalations += 1
-    if case.stage != Stage.REPORTED:
-        case.stage, case.unit, case.assignee_code = Stage.FILED, None, ""
-        case.co_units.clear()
-    start_clock(case, "file" if case.stage == Stage.REPORTED else "dispatch", now)
-    case.save(
-        update_fields=[
-            "holder_code", "escalations", "stage", "unit", "assignee_code", "deadline",
-            "warn_at", "clock_state",
+class Escalation:
+    """Overdue emergencies moved to the level above with a fresh clock, a batch at a time:
+    the parent of each (network, holder) and the clock of each (category, stage) are worked
+    out once per run, however many cases share them."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self.categories = Category.objects.filter(escalate_when_overdue=True).in_bulk()
+        self.parents: dict[tuple[int, str], str] = {}
+        self.clocks: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+    def parents_of(self, cases: list[tuple[Claimed, Holding]]) -> dict[int, str]:
+        """The level above the holder of each case that has one (none at the top)."""
+        pairs = {(key.network_id, key.holder_code) for _row, key in cases}
+        pairs -= self.parents.keys()
+        if pairs:
+            self.parents |= dict.fromkeys(pairs, "")
+            found = Grid.objects.filter(
+                network_id__in={n for n, _code in pairs}, code__in={c for _n, c in pairs}
+            ).values_list("network_id", "code", "parent__code")
+            for network, code, parent in found:
+                if (network, code) in pairs:
+                    self.parents[network, code] = parent or ""
+        return {
+            row.pk: up
+            for row, key in cases
+            if (up := self.parents[key.network_id, key.holder_code])
+        }
+
+    def clock(self, category: int, name: str) -> tuple[Any, Any]:
+        """(deadline, warn_at) of the clock `name` started now, as the database takes them:
+        the same for every case of the category at that stage."""
+        if (category, name) not in self.clocks:
+            deadline, warn_at = clock.stage_deadline(self.categories[category], name, self.now)
+            adapt = connection.ops.adapt_datetimefield_value
+            self.clocks[category, name] = (adapt(deadline), adapt(warn_at))
+        return self.clocks[category, name]
+
+    def apply(self, cases: list[tuple[Claimed, str]]) -> None:
+        """Write the escalation of each (case, parent): the parent holds it; a case past
+        filing goes back to filed with no unit, assignee or co-handling units; its clock
+        (filing, or dispatch) restarts now. Two statements, each run for many rows."""
+        table = Case._meta.db_table
+        held: list[tuple[str, Any, Any, int]] = []
+        reset: list[tuple[str, Any, Any, int]] = []
+        for row, parent in cases:
+            name = "file" if row.stage == Stage.REPORTED else "dispatch"
+            deadline, warn_at = self.clock(row.category_id, name)
+            (held if name == "file" else reset).append((parent, deadline, warn_at, row.pk))
+        restart = "escalations = escalations + 1, deadline = %s, warn_at = %s, clock_state = 0"
+        with connection.cursor() as cursor:
+            if held:
+                cursor.executemany(
+                    f'UPDATE "{table}" SET holder_code = %s, {restart} WHERE id = %s', held
+                )
+            if reset:
+                cursor.executemany(
+                    f'UPDATE "{table}" SET holder_code = %s, stage = %s, unit_id = NULL, '
+                    f"assignee_code = '', {restart} WHERE id = %s",
+                    [(parent, Stage.FILED.value, *rest) for parent, *rest in reset],
+                )
+        if reset:
+            cleared = [pk for *_rest, pk in reset]
+            Case.co_units.through.objects.filter(case_id__in=cleared).delete()
+
+
+class Run:
+    """One run's work, batch by batch, and what it learnt on the way: the network of each
+    grid, whom each holding answers to, the parents and clocks of escalations."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self.who = Responsible()
+        self.warned, self.late = Told(self.who), Told(self.who)
+        self.escalation = Escalation(now)
+        self.networks: dict[int, int] = {}  # grid → its network
+        self.counts = {"warned": 0, "overdue": 0, "escalated": 0}
+
+    def batches(
+        self, field: str, states: tuple[int, ...], after: int, act: Callable[[list[Claimed]], None]
+    ) -> None:
+        """Claim the due cases batch by batch and `act` on each batch in its transaction."""
+        since = None
+        while ids := _due(self.now, field, states, since):
+            # Where this batch ends (one row read, not a datetime per row): should that case's
+            # clock change meanwhile, cases between are left to the next minute's run.
+            since = Case.objects.values_list(field, flat=True).get(pk=ids[-1])
+            with transaction.atomic():
+                act(_claim(ids, states, after))
+
+    def holdings(self, rows: list[Claimed]) -> list[Holding]:
+        """Whom each case went to, co-handling units included (they are told too)."""
+        grids = {row.grid_id for row in rows} - self.networks.keys()
+        if grids:
+            self.networks |= dict(Grid.objects.filter(pk__in=grids).values_list("pk", "network"))
+        co: dict[int, list[int]] = defaultdict(list)
+        led = [row.pk for row in rows if row.unit_id]
+        if led:
+            through = Case.co_units.through.objects.filter(case_id__in=led)
+            for case, unit in through.values_list("case_id", "organisation_id"):
+                co[case].append(unit)
+        units = {pk: tuple(sorted(found)) for pk, found in co.items()}
+        return [
+            Holding(
+                self.networks[r.grid_id],
+                r.holder_code,
+                r.unit_id,
+                units.get(r.pk, ()),
+                r.assignee_code,
+            )
+            for r in rows
         ]
-    )  # fmt: skip
-    return True
+
+    def warn(self, rows: list[Claimed]) -> None:
+        keys = self.holdings(rows)
+        self.warned.add([(key, row.number, []) for row, key in zip(rows, keys, strict=True)])
+        self.counts["warned"] += len(rows)
+
+    def overdue(self, rows: list[Claimed]) -> None:
+        """Urge each case, or escalate it if its category says so, it is not handled already
+        and there is a level above; one timeline entry each."""
+        escalating = self.escalation.categories
+        cases = list(zip(rows, self.holdings(rows), strict=True))
+        wanted = [(row, key) for row, key in cases if row.category_id in escalating]
+        # Those it is taken from hear of it too.
+        before = self.who.resolve(key for _row, key in wanted)
+        parents = self.escalation.parents_of(
+            [(row, key) for row, key in wanted if row.stage != Stage.HANDLED]
+        )
+        urged = _("Overdue: urged by the platform.")
+        raised = _("Overdue: escalated by the platform to the level above.")
+        events, told = [], []
+        for row, key in cases:
+            extra = before[key] if row.category_id in escalating else []
+            if row.pk in parents:
+                if row.stage == Stage.REPORTED:
+                    stage, key = row.stage, key._replace(holder_code=parents[row.pk])
+                else:
+                    stage, key = Stage.FILED.value, Holding(key.network_id, parents[row.pk])
+                events.append(("escalate", row.stage, stage, key.holder_code, raised, row.pk))
+            else:
+                events.append(("urge", row.stage, row.stage, row.holder_code, urged, row.pk))
+            told.append((key, row.number, extra))
+        _record(self.now, events)  # before the escalations: it copies the deadlines passed
+        self.escalation.apply([(row, parents[row.pk]) for row in rows if row.pk in parents])
+        self.late.add(told)
+        self.counts["escalated"] += len(parents)
+        self.counts["overdue"] += len(rows)
+
+
+def _record(now: dt.datetime, events: list[tuple[str, str, str, str, str, int]]) -> None:
+    """The platform's timeline entries at `now`, each (action, from, to, holder, note, case),
+    in one executemany with no model instances; `due` is the case's deadline as it stands
+    (the one that passed), copied by the statement."""
+    names = ("case", "at", "actor", "action", "from_stage", "to_stage", "holder_code", "note",
+             "due")  # fmt: skip
+    columns = _columns(CaseEvent, names)
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f'INSERT INTO "{CaseEvent._meta.db_table}" ({columns}) '
+            f"SELECT id, %s, NULL, %s, %s, %s, %s, %s, deadline "
+            f'FROM "{Case._meta.db_table}" WHERE id = %s',
+            [(at, *event) for event in events],
+        )
 
 
 def sweep(now: dt.datetime | None = None) -> SweepRun | None:
@@ -132,55 +311,13 @@ def sweep(now: dt.datetime | None = None) -> SweepRun | None:
             run = SweepRun.objects.create(slot=slot, started_at=timezone.now())
     except IntegrityError:
         return None
-    warned, late = Told(), Told()
-    counts = {"warned": 0, "overdue": 0, "escalated": 0}
-    while ids := _due(now, "warn_at", (0,)):
-        with transaction.atomic():
-            taken = _claim(ids, (0,), 1)
-            cases = Case.objects.filter(pk__in=taken).select_related("grid").only(*TOLD_FIELDS)
-            for case in cases.prefetch_related("co_units"):
-                warned.add(case)
-            counts["warned"] += len(taken)
-    while ids := _due(now, "deadline", (0, 1)):
-        with transaction.atomic():
-            taken = _claim(ids, (0, 1), 2)
-            events = []
-            cases = (
-                Case.objects.filter(pk__in=taken)
-                .select_related("category", "grid")
-                .only(
-                    *TOLD_FIELDS,
-                    "stage",
-                    "deadline",
-                    "escalations",
-                    "category__escalate_when_overdue",
-                )
-            )
-            for case in cases.prefetch_related("co_units"):
-                before, due = case.stage, case.deadline
-                told = responsible(case) if case.category.escalate_when_overdue else []
-                up = (
-                    case.category.escalate_when_overdue
-                    and case.stage != Stage.HANDLED
-                    and _escalate(case, now)
-                )
-                counts["escalated"] += up
-                events.append(
-                    CaseEvent(
-                        case=case, at=now, actor=None, action="escalate" if up else "urge",
-                        from_stage=before, to_stage=case.stage, holder_code=case.holder_code,
-                        due=due,
-                        note=_("Overdue: escalated by the platform to the level above.")
-                        if up else _("Overdue: urged by the platform."),
-                    )
-                )  # fmt: skip
-                # Those it was taken from hear of it too.
-                late.add(case, told)
-            CaseEvent.objects.bulk_create(events)
-            counts["overdue"] += len(taken)
+    work = Run(now)
+    work.batches("warn_at", (0,), 1, work.warn)
+    work.batches("deadline", (0, 1), 2, work.overdue)
+    counts = work.counts
     with transaction.atomic():
-        warned.send(run, "case.due_soon", _("%(n)d of your cases are due soon"))
-        late.send(run, "case.overdue", _("%(n)d of your cases are overdue"))
+        work.warned.send(run, "case.due_soon", _("%(n)d of your cases are due soon"))
+        work.late.send(run, "case.overdue", _("%(n)d of your cases are overdue"))
         SweepRun.objects.filter(pk=run.pk).update(**counts)
     run.warned, run.overdue, run.escalated = (
         counts["warned"],

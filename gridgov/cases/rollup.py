@@ -16,6 +16,7 @@ touched, in key order), so the roll-up is always exact. Bulk loaders call `rebui
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
@@ -94,9 +95,47 @@ def facts_query(case_model: Any = Case) -> Any:
     return case_model.objects.order_by().values("id").annotate(**figures)
 
 
+# The facts query of 1 or CHUNK cases, compiled once per database, size and zone: building
+# and compiling its thirty aggregates takes the ORM about 30 ms, the query itself 1 ms.
+_COMPILED: dict[tuple[str, int, str], tuple[str, list[Any], list[int]]] = {}
+
+
 def _facts(ids: list[int]) -> dict[int, tuple[Any, ...]]:
-    rows = facts_query().filter(id__in=ids).values_list("case_id", *FIELDS)
-    return {row[0]: row[1:] for row in rows}
+    size = 1 if len(ids) == 1 else CHUNK
+    key = (connection.alias, size, settings.TIME_ZONE)
+    if key not in _COMPILED:
+        marks = [-1 - i for i in range(size)]  # no case has these ids: found in the params
+        qs = facts_query().filter(id__in=marks).values_list("case_id", *FIELDS)
+        sql, params = qs.query.sql_with_params()
+        _COMPILED[key] = (sql, list(params), [list(params).index(m) for m in marks])
+    sql, params, where = _COMPILED[key]
+    params = list(params)
+    padded = ids + ids[-1:] * (size - len(ids))  # a repeated id: the same row
+    for i, pk in zip(where, padded, strict=True):
+        params[i] = pk
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _by_case(rows)
+
+
+def _by_case(rows: Iterable[tuple[Any, ...]]) -> dict[int, tuple[Any, ...]]:
+    # SQLite answers a day as text, PostgreSQL as a date.
+    return {
+        pk: (day if isinstance(day, dt.date) else dt.date.fromisoformat(day), *rest)
+        for pk, day, *rest in rows
+    }
+
+
+def _stored(ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT case_id, {', '.join(FIELDS)} FROM {CaseFacts._meta.db_table} "
+            f"WHERE case_id IN ({marks})",
+            ids,
+        )
+        return _by_case(cursor.fetchall())
 
 
 def refresh(case_ids: Iterable[int]) -> int:
@@ -111,11 +150,7 @@ def refresh(case_ids: Iterable[int]) -> int:
 
 
 def _refresh(ids: list[int]) -> int:
-    new = _facts(ids)
-    old = {
-        row[0]: row[1:]
-        for row in CaseFacts.objects.filter(case_id__in=ids).values_list("case_id", *FIELDS)
-    }
+    new, old = _facts(ids), _stored(ids)
     changed = [pk for pk in ids if new.get(pk) != old.get(pk)]
     if not changed:
         return 0
@@ -129,14 +164,29 @@ def _refresh(ids: list[int]) -> int:
             delta = deltas[row[:n]]
             for i, value in enumerate(row[n:]):
                 delta[i] += sign * value
-    CaseFacts.objects.filter(case_id__in=changed).delete()
-    CaseFacts.objects.bulk_create(
-        CaseFacts(case_id=pk, **dict(zip(FIELDS, new[pk], strict=True)))
-        for pk in changed
-        if pk in new
-    )
+    _store([(pk, *new[pk]) for pk in changed if pk in new])
+    gone = [pk for pk in changed if pk not in new]
+    if gone:
+        CaseFacts.objects.filter(case_id__in=gone).delete()
     _add_to_days(sorted((k, v) for k, v in deltas.items() if any(v)))
     return len(changed)
+
+
+def _store(rows: list[tuple[Any, ...]]) -> None:
+    """Insert or replace the facts of cases."""
+    if not rows:
+        return
+    table = CaseFacts._meta.db_table
+    names = ", ".join(("case_id", *FIELDS))
+    marks = ", ".join(["%s"] * (1 + len(FIELDS)))
+    values = ", ".join(f"{f} = excluded.{f}" for f in FIELDS)
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks}) "
+            f"ON CONFLICT (case_id) DO UPDATE SET {values}",
+            [(pk, adapt(day), *rest) for pk, day, *rest in rows],
+        )
 
 
 def _add_to_days(deltas: list[tuple[tuple[Any, ...], list[int]]]) -> None:

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from gridgov.grids.models import Grid
 from gridgov.notices.services import notify
 
-from . import clock
+from . import clock, rollup
 from .choices import RUNNING_STAGES, Stage
 from .models import Case, CaseEvent, Category, SweepRun
 from .people import Holding, Responsible
@@ -280,6 +280,9 @@ class Run:
             told.append((key, row.number, extra))
         _record(self.now, events)  # before the escalations: it copies the deadlines passed
         self.escalation.apply([(row, parents[row.pk]) for row in rows if row.pk in parents])
+        # The indicators' roll-up (ADR 0019): an escalation changes the stage, unit, clock
+        # and timeline; an urge leaves every figure as it was.
+        rollup.refresh(parents)
         self.late.add(told)
         self.counts["escalated"] += len(parents)
         self.counts["overdue"] += len(rows)

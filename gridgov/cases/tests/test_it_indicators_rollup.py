@@ -15,9 +15,9 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from gridgov.cases import indicators, rollup, services
+from gridgov.cases import indicators, rollup, services, sweep
 from gridgov.cases.choices import Action, Stage
-from gridgov.cases.models import ROLLUP_SUMS, Case, CaseDay, CaseFacts
+from gridgov.cases.models import ROLLUP_SUMS, Case, CaseDay, CaseEvent, CaseFacts
 from gridgov.cases.tests.indicator_data import SHANGHAI
 from gridgov.core.errors import ServiceError
 
@@ -49,7 +49,8 @@ def _take(case: Case, cast: Any, dept: Any, rng: random.Random) -> None:
 
 @pytest.fixture(scope="module")
 def played(cast: Any, dept: Any, django_db_blocker: Any) -> Iterator[dt.datetime]:
-    """About 60 cases and 500 steps over three weeks, at random times of day and night."""
+    """About 60 cases and 500 steps over three weeks, at random times of day and night, and
+    the deadline sweep now and then."""
     rng = random.Random(19)
     grids = [cast.a1, cast.a2, cast.b1]
     reporters = [cast.admin, cast.worker_a1, None]
@@ -70,9 +71,23 @@ def played(cast: Any, dept: Any, django_db_blocker: Any) -> Iterator[dt.datetime
                         )
                     )  # fmt: skip
                     continue
+                if rng.random() < 0.05:
+                    sweep.sweep()  # urges, and escalates overdue emergencies
+                    continue
                 case = rng.choice(cases)
                 case.refresh_from_db()
                 _take(case, cast, dept, rng)
+            # Last, an emergency dispatched, and a sweep after a quiet weekend: it escalates
+            # the case (back to "filed", at the level above), which nobody acts on again.
+            fire = services.report(
+                actor=cast.admin, category=dept.fire, grid=cast.a1, description="起火"
+            )
+            fire = services.act(case=fire, actor=cast.admin, action=Action.FILE)
+            services.act(case=fire, actor=cast.admin, action=Action.DISPATCH, unit=dept.unit)
+            clock.shift(dt.timedelta(days=3))
+            assert sweep.sweep() is not None
+            fire.refresh_from_db()
+            assert (fire.stage, fire.escalations) == (Stage.FILED, 1)
             now = dt.datetime.now(tz=dt.UTC)
         yield now
         transaction.set_rollback(True)
@@ -99,6 +114,9 @@ def test_it_played_a_varied_history(played: Any) -> None:
     assert {Stage.CLOSED, Stage.DISPATCHED, Stage.SUSPENDED, Stage.NOT_FILED} <= stages
     assert Case.objects.filter(rework_count__gt=0).exists()
     assert Case.objects.filter(escalations__gt=0).exists()
+    # The sweep escalated some (an emergency past its deadline), and urged others.
+    actions = set(CaseEvent.objects.filter(actor=None).values_list("action", flat=True))
+    assert {"urge", "escalate"} <= actions
     assert CaseFacts.objects.count() == Case.objects.count()
 
 

@@ -61,6 +61,10 @@ class CoverageForm(forms.Form):
     node = forms.RegexField(
         label=_("Grid code"), regex=r"^\d{1,32}$", max_length=32, required=False
     )
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     by = forms.ChoiceField(label=_("Group by"), choices=BY_CHOICES)

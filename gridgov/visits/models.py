@@ -156,8 +156,12 @@ class Visit(TimeStamped):
     class Meta:
         ordering = ["-visited_at", "-id"]
         indexes = [
-            # Coverage: the visits under a node in a period.
-            models.Index(fields=["grid_code", "visited_at"], name="visit_grid_at_idx"),
+            # Coverage (queries._counts): the visits under a node in a period, per household,
+            # read off the index alone (what it counts is in it).
+            models.Index(
+                fields=["grid_code", "visited_at", "household", "on_time", "next_due"],
+                name="visit_coverage_idx",
+            ),
             # A household's last visit (the rebuild) and its history.
             models.Index(fields=["household", "visited_at"], name="visit_household_at_idx"),
             models.Index(fields=["worker", "visited_at"], name="visit_worker_at_idx"),

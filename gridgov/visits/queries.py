@@ -129,7 +129,12 @@ def child_length(code: str, network: Any) -> int:
 
 def _counts(code: str, length: int, start: dt.datetime, end: dt.datetime, today: dt.date) -> dict:
     """Per child code (its first `length` digits): households, visited households and
-    visits in the period, must-visit households and those visited on time, overdue now."""
+    visits in the period, must-visit households and those visited on time, overdue now.
+
+    Four queries, each reading one index only (no table rows): households per child; the
+    overdue schedules per child (on (grid_code, next_due)); the must-visit households (the
+    partial index); the period's visits per household (on (grid_code, visited_at, …)). The
+    must-visit households visited on time are matched in Python (ADR 0023)."""
     from gridgov.registry.models import Household
 
     low, high = subtree_range(code)
@@ -145,40 +150,36 @@ def _counts(code: str, length: int, start: dt.datetime, end: dt.datetime, today:
         .values_list("k", "n")
     ):  # fmt: skip
         put(key, "households", n)
-    for key, visited, visits in (
-        Visit.objects.filter(**rng, visited_at__gte=start, visited_at__lt=end)
-        .annotate(k=k).values("k")
-        .annotate(visited=Count("household_id", distinct=True), visits=Count("id"))
-        .values_list("k", "visited", "visits")
+    for key, n in (
+        Schedule.objects.filter(**rng, next_due__lt=today).annotate(k=k).values("k")
+        .annotate(n=Count("household_id")).values_list("k", "n")
     ):  # fmt: skip
-        put(key, "visited", visited)
-        put(key, "visits", visits)
-    for key, must, late in (
-        Schedule.objects.filter(**rng).annotate(k=k).values("k")
-        .annotate(
-            must=Count("household_id", filter=Q(must_visit=True)),
-            late=Count("household_id", filter=Q(next_due__lt=today)),
-        )
-        .values_list("k", "must", "late")
+        put(key, "overdue", n)
+    must: dict[int, str] = {}
+    for household_id, grid_code in (
+        Schedule.objects.filter(**rng, must_visit=True).order_by()
+        .values_list("household_id", "grid_code")
     ):  # fmt: skip
-        put(key, "must_visit", must)
-        put(key, "overdue", late)
-    # Must-visit households visited on time: visited in the period, every visit then on
-    # time, and not left overdue by the end of the period (or today, if sooner).
+        must[household_id] = grid_code
+        put(grid_code[:length], "must_visit", 1)
+    # On time: visited in the period, every visit then on time, and not left overdue by the
+    # end of the period (or today, if sooner).
     horizon = min(timezone.localtime(end).date() - dt.timedelta(days=1), today)
-    per_household = (
-        Visit.objects.filter(
-            household__schedule__must_visit=True,
-            household__grid_code__gte=low, household__grid_code__lt=high,
-            visited_at__gte=start, visited_at__lt=end,
-        )
-        .values("household_id", "household__grid_code")
-        .annotate(late=Count("id", filter=Q(on_time=False)), reach=Max("next_due"))
-        .values_list("household__grid_code", "late", "reach")
-    )  # fmt: skip
-    for grid_code, late, reach in per_household:
-        if late == 0 and reach >= horizon:
-            put(grid_code[:length], "must_on_time", 1)
+    seen: set[tuple[str, int]] = set()
+    for household_id, grid_code, n, late, reach in (
+        Visit.objects.filter(**rng, visited_at__gte=start, visited_at__lt=end)
+        .values("household_id", "grid_code")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(on_time=False)), reach=Max("next_due"))
+        .values_list("household_id", "grid_code", "n", "late", "reach")
+        .order_by()
+    ):  # fmt: skip
+        key = grid_code[:length]
+        put(key, "visits", n)
+        if (key, household_id) not in seen:
+            seen.add((key, household_id))
+            put(key, "visited", 1)
+        if household_id in must and late == 0 and reach >= horizon:
+            put(must[household_id][:length], "must_on_time", 1)
     return out
 
 

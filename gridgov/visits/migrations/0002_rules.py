@@ -5,13 +5,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from gridgov.visits.data.rules import RULES
+    from gridgov.visits.seeding import load_rules
 
-    VisitRule = apps.get_model("visits", "VisitRule")
-    for kind, every, unit, must in RULES:
-        VisitRule.objects.get_or_create(
-            grid_code="", kind=kind, defaults={"every": every, "unit": unit, "must_visit": must}
-        )
+    load_rules(apps.get_model("visits", "VisitRule"))
 
 
 def unload(apps, schema_editor):

@@ -128,3 +128,14 @@ def test_it_shows_coverage_in_scope_with_drill_down_and_exports_it(cast: Any, ho
     before = AuditEntry.objects.count()
     assert log_in(Client(), cast.worker_b1).post("/visits/export/", data).status_code == 404
     assert AuditEntry.objects.count() == before
+
+
+def test_it_reads_the_due_list_in_a_fixed_number_of_queries(
+    cast: Any, homes: Any, django_assert_num_queries: Any
+) -> None:
+    client = log_in(Client(), cast.worker_a1)
+    client.get("/m/visits/")  # the session's first request settles its own rows
+    # session, user, the person's assignments (scope), the schedules due with their
+    # households, the unread notices (header)
+    with django_assert_num_queries(5):
+        assert client.get("/m/visits/").status_code == 200

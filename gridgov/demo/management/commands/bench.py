@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gridgov.demo import bench, bench_cases, bench_http
+from gridgov.demo import bench, bench_cases, bench_http, bench_visits
 
 
 class Command(BaseCommand):
@@ -17,13 +17,14 @@ class Command(BaseCommand):
         " `bench lookup` times point-to-grid lookup against the district in the database;"
         " `bench registry` times resident search against it;"
         " `bench http` drives the production server (`gridgov serve`) over loopback;"
-        " `bench cases` times case intake over HTTP, the deadline sweep and the indicators."
+        " `bench cases` times case intake over HTTP, the deadline sweep and the indicators;"
+        " `bench visits` times due visits and coverage."
         " All use fixed seeds and print sizes, cores and load with the figures."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(
-            dest="bench", required=True, metavar="{seed,lookup,registry,http,cases}"
+            dest="bench", required=True, metavar="{seed,lookup,registry,http,cases,visits}"
         )
 
         seed = subcommands.add_parser(
@@ -151,6 +152,24 @@ class Command(BaseCommand):
         cases.add_argument("--overdue-share", type=float, default=0.005)
         cases.add_argument("--postgres", default="", help="also on this PostgreSQL server (URL)")
 
+        visits = subcommands.add_parser(
+            "visits",
+            help="due visits for a county and coverage of a street",
+            description=(
+                "Seed a district of --households into a new temporary SQLite file (340000 is"
+                " about 1,000,000 residents), add the demo's team, attention tags and a year of"
+                " visits, then time rebuilding every household's due date, the households due"
+                " and overdue over the county, grid workers' due lists, the coverage of the"
+                " busiest street over 30 days and recording a visit. With --use-configured-db,"
+                " use the district in the configured database (adding tags and visits if"
+                " missing)."
+            ),
+        )
+        visits.add_argument("--households", type=int, default=340_000)
+        visits.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
+        visits.add_argument("--use-configured-db", action="store_true")
+        visits.add_argument("--temporary-db", help=argparse.SUPPRESS)
+
     def handle(self, *args: object, **opts: object) -> None:
         def write(text: str) -> None:
             self.stdout.write(text)
@@ -160,6 +179,15 @@ class Command(BaseCommand):
                 self._http(opts, write)
             elif opts["bench"] == "cases":
                 self._cases(opts, write)
+            elif opts["bench"] == "visits":
+                households, seed = int(opts["households"]), int(opts["seed"])  # type: ignore[call-overload]
+                if opts["use_configured_db"]:
+                    temporary = opts.get("temporary_db")
+                    bench_visits.here(
+                        households, seed, write, str(temporary) if temporary else None
+                    )
+                else:
+                    bench_visits.in_temporary_sqlite(households, seed, write)
             elif opts["bench"] == "seed":
                 households = int(opts["households"])  # type: ignore[call-overload]
                 if households < 1:

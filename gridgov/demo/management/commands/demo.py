@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from gridgov.demo.cases import ensure_demo_cases
 from gridgov.demo.teams import ensure_demo_team
 from gridgov.demo.users import ensure_demo_users
+from gridgov.demo.visits import ensure_demo_visits
 from gridgov.grids.models import Grid
 from gridgov.party.demo import build_party_network
 
@@ -37,6 +38,9 @@ class Command(BaseCommand):
         cases = ensure_demo_cases()
         if cases:
             self.stdout.write(f"Gave the district the cases of the last months: {cases} cases.")
+        visits = ensure_demo_visits()
+        if visits:
+            self.stdout.write(f"Gave the households attention tags and a year of visits: {visits}.")
         # A district seeded before the party network existed gets one now (once).
         build_party_network()
         users = ensure_demo_users()

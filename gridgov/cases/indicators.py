@@ -2,8 +2,11 @@
 time per stage and satisfaction, per grid (any level), handling unit, worker or month.
 
 Definitions and their reasons: docs/adr/0019-case-indicators.md. In short, the cases counted
-are those reported in [start, end) under a node (a cohort, read as of now); everything is
-answered by two aggregate queries whatever the number of cases:
+are those reported in [start, end) under a node (a cohort, read as of now). The whole days of
+a period are read from the roll-up (cases.rollup: every case's facts, summed per day, grid,
+unit and reporter, kept by the services), plus the running cases past their deadline; a
+part of a day, and everything with `live=True`, is answered by two aggregate queries
+whatever the number of cases — the definition the roll-up's facts follow case by case:
 
 1. over `Case` (one row per case): reported, filed, suspended, due to close, closed,
    handled, reworked, satisfaction;

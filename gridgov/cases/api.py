@@ -14,7 +14,7 @@ from gridgov.core.inputs import IsoDate
 from gridgov.core.schemas import ERRORS
 from gridgov.registry.models import Organisation
 
-from . import indicators, services
+from . import catalogue, indicators, services
 from .choices import Action, Stage
 from .duplicates import likely_duplicates
 from .models import Case, Category
@@ -23,7 +23,7 @@ from .schemas import ActIn, CaseDetailOut, CaseIn, CaseOut, CategoryOut, Indicat
 router = Router(tags=["cases"])
 
 
-def _out(case: Case, user: Any, now: Any) -> dict[str, Any]:
+def _out(case: Case, user: Any, now: Any, co_units: list[Any] | None = None) -> dict[str, Any]:
     return {
         "number": case.number,
         "public_id": case.public_id,
@@ -38,7 +38,7 @@ def _out(case: Case, user: Any, now: Any) -> dict[str, Any]:
         "lon": case.lon,
         "lat": case.lat,
         "unit": case.unit.name if case.unit_id and case.unit else None,
-        "co_units": [u.name for u in case.co_units.all()],
+        "co_units": [u.name for u in (case.co_units.all() if co_units is None else co_units)],
         "assignee": case.assignee_code or None,
         "deadline": case.deadline,
         "warn_at": case.warn_at,
@@ -54,9 +54,10 @@ def _out(case: Case, user: Any, now: Any) -> dict[str, Any]:
 
 
 def _detail(case: Case, user: Any) -> dict[str, Any]:
-    events = case.events.select_related("actor")
+    fresh = getattr(case, services.IN_HAND, None)  # a case just reported: nothing to read
+    events = case.events.select_related("actor") if fresh is None else fresh
     return {
-        **_out(case, user, timezone.now()),
+        **_out(case, user, timezone.now(), co_units=None if fresh is None else []),
         "events": [
             {
                 "at": e.at,
@@ -131,7 +132,7 @@ def list_cases(
 @router.post("", response={201: CaseDetailOut, **ERRORS}, summary="Report a case")
 def report(request: HttpRequest, payload: CaseIn):
     """The grid is found from the location."""
-    category = Category.objects.filter(code=payload.category).first()
+    category = catalogue.by_code(payload.category)
     if category is None:
         raise NotFound(_("No such category."), field="category")
     case = services.report(

@@ -32,11 +32,15 @@ from .choices import ENDED_STAGES, Action, Source, Stage
 from .models import Case, CaseAttachment, CaseEvent, Category
 from .transitions import TABLE, Transition
 
+# Where `report` leaves the timeline it wrote (one event; no co-units yet), so that an answer
+# about the new case need not read it back.
+IN_HAND = "events_in_hand"
+
 
 def _event(
     case: Case, actor: Any, action: str, before: str, note: str = "", due: Any = None
-) -> None:
-    CaseEvent.objects.create(
+) -> CaseEvent:
+    return CaseEvent.objects.create(
         case=case,
         at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -100,13 +104,26 @@ def locate(lon: float, lat: float) -> Grid:
     from gridgov.grids import index
     from gridgov.grids.queries import network_by_slug
 
-    network = network_by_slug("comprehensive")
-    hits = [h for h in index.for_network(network.pk).locate(lon, lat) if h.kind != "dedicated"]
-    if not hits:
+    found = index.for_slug("comprehensive")
+    if found is None:
+        network_by_slug("comprehensive")  # raises its error: no such network (yet)
+    hits = [h for h in found.locate(lon, lat) if h.kind != "dedicated"] if found else []
+    if found is None or not hits:
         raise ServiceError(
-            "outside", _("This place lies outside the district's grids."), field="location"
+            "outside",
+            _("This place lies outside the district's grids."),
+            field="location",
+            status=422,  # well-formed, but no grid takes it
         )
-    return Grid.objects.get(network=network, code=hits[-1].code)
+    # The case needs the grid's identity, not its shape (other fields load if asked for).
+    return Grid.objects.only("network", "code", "name", "depth", "kind", "parent").get(
+        network_id=found.network_id, code=hits[-1].code
+    )
+
+
+def _has_children(category: Category) -> bool:
+    known = getattr(category, "has_children", None)  # set by the catalogue
+    return category.children.exists() if known is None else bool(known)
 
 
 def report(
@@ -127,9 +144,12 @@ def report(
         if not in_scope(actor, grid.code):
             raise NotFound(_("No grid with code %(code)s.") % {"code": grid.code}, field="grid")
         raise Forbidden(_("You may not report cases here."))
-    if not category.active or category.children.exists():
+    if not category.active or _has_children(category):
         raise ServiceError(
-            "invalid", _("Choose a category of the lowest level in use."), field="category"
+            "invalid",
+            _("Choose a category of the lowest level in use."),
+            field="category",
+            status=422,
         )
     if not description.strip():
         raise ServiceError("invalid", _("This field is required."), field="description")
@@ -153,7 +173,8 @@ def report(
         case.save()
         case.number = f"{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
         Case.objects.filter(pk=case.pk).update(number=case.number)
-        _event(case, actor, "report", "")
+        # The new case's whole timeline, for a caller that answers with it (the API).
+        setattr(case, IN_HAND, [_event(case, actor, "report", "")])
         rollup.refresh([case.pk])
         _attach(case, actor, CaseAttachment.Kind.BEFORE, ready, now)
     return case

@@ -40,8 +40,8 @@ def test_it_refuses_bad_reports_naming_the_field(cast: Any) -> None:
     before = Case.objects.count()
     for change, status, field in [
         ({"category": "9999"}, 404, "category"),
-        ({"category": "01"}, 400, "category"),  # a major class, not a leaf
-        ({"lon": 120.0, "lat": 30.0}, 400, "location"),  # outside the district
+        ({"category": "01"}, 422, "category"),  # a major class, not a leaf
+        ({"lon": 120.0, "lat": 30.0}, 422, "location"),  # outside the district
         ({"lon": 106.3}, 404, "grid"),  # in B1: out of the A1 worker's scope
         ({"description": ""}, 422, "description"),
     ]:

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import random
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from gridgov.cases import indicators, rollup, services, sweep
@@ -152,3 +155,18 @@ def test_it_rebuilds_the_rows_the_services_kept(played: Any) -> None:
     # Refreshing unchanged cases changes nothing.
     assert rollup.refresh(Case.objects.values_list("pk", flat=True)) == 0
     assert len(ROLLUP_SUMS) == len(rollup.FIELDS) - 4
+
+
+def test_it_checks_the_roll_up_from_the_command_line(played: Any) -> None:
+    out = io.StringIO()
+    call_command("rebuild_indicators", "--check", stdout=out)
+    assert out.getvalue().startswith("exact: ")
+    # A day row changed around the services: found, and put right by a rebuild.
+    row = CaseDay.objects.filter(reported__gt=0).first()
+    assert row is not None
+    CaseDay.objects.filter(pk=row.pk).update(closed=row.closed + 1)
+    with pytest.raises(CommandError, match="2 day rows differ"):
+        call_command("rebuild_indicators", "--check", stdout=out)
+    call_command("rebuild_indicators", stdout=out)
+    assert "2 rows changed" in out.getvalue()
+    call_command("rebuild_indicators", "--check", stdout=out)

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
@@ -41,6 +42,8 @@ from .models import Case, CaseEvent, Category, SweepRun
 from .people import Holding, Responsible
 
 BATCH = 2000
+# Rows per statement written out with VALUES: within SQLite's 32,766 bound parameters.
+CHUNK = 1000
 # The partial indexes' condition as literal SQL: SQLite's planner uses a partial index only
 # when the query's WHERE repeats its terms as literals, not as bound parameters.
 RUNNING_SQL = "{table}.stage IN ({stages})".format(
@@ -176,28 +179,26 @@ class Escalation:
     def apply(self, cases: list[tuple[Claimed, str]]) -> None:
         """Write the escalation of each (case, parent): the parent holds it; a case past
         filing goes back to filed with no unit, assignee or co-handling units; its clock
-        (filing, or dispatch) restarts now. Two statements, each run for many rows."""
-        table = Case._meta.db_table
-        held: list[tuple[str, Any, Any, int]] = []
-        reset: list[tuple[str, Any, Any, int]] = []
+        (filing, or dispatch) restarts now. A statement or two for the whole batch."""
+        held: list[tuple[int, str, Any, Any]] = []
+        reset: list[tuple[int, str, Any, Any]] = []
         for row, parent in cases:
             name = "file" if row.stage == Stage.REPORTED else "dispatch"
-            deadline, warn_at = self.clock(row.category_id, name)
-            (held if name == "file" else reset).append((parent, deadline, warn_at, row.pk))
-        restart = "escalations = escalations + 1, deadline = %s, warn_at = %s, clock_state = 0"
-        with connection.cursor() as cursor:
-            if held:
-                cursor.executemany(
-                    f'UPDATE "{table}" SET holder_code = %s, {restart} WHERE id = %s', held
-                )
-            if reset:
-                cursor.executemany(
-                    f'UPDATE "{table}" SET holder_code = %s, stage = %s, unit_id = NULL, '
-                    f"assignee_code = '', {restart} WHERE id = %s",
-                    [(parent, Stage.FILED.value, *rest) for parent, *rest in reset],
-                )
+            (held if name == "file" else reset).append(
+                (row.pk, parent, *self.clock(row.category_id, name))
+            )
+        table = connection.ops.quote_name(Case._meta.db_table)
+        update = (
+            f"UPDATE {table} SET holder_code = v.holder_code, escalations = escalations + 1, "
+            "deadline = v.deadline, warn_at = v.warn_at, clock_state = 0{more} "
+            f"FROM v WHERE {table}.id = v.id"
+        )
+        columns = ("id", "holder_code", "deadline", "warn_at")
+        _with_rows(update.format(more=""), columns, held)
+        more = ", stage = %s, unit_id = NULL, assignee_code = ''"
+        _with_rows(update.format(more=more), columns, reset, Stage.FILED.value)
         if reset:
-            cleared = [pk for *_rest, pk in reset]
+            cleared = [pk for pk, *_rest in reset]
             Case.co_units.through.objects.filter(case_id__in=cleared).delete()
 
 
@@ -274,9 +275,9 @@ class Run:
                     stage, key = row.stage, key._replace(holder_code=parents[row.pk])
                 else:
                     stage, key = Stage.FILED.value, Holding(key.network_id, parents[row.pk])
-                events.append(("escalate", row.stage, stage, key.holder_code, raised, row.pk))
+                events.append((row.pk, "escalate", row.stage, stage, key.holder_code, raised))
             else:
-                events.append(("urge", row.stage, row.stage, row.holder_code, urged, row.pk))
+                events.append((row.pk, "urge", row.stage, row.stage, row.holder_code, urged))
             told.append((key, row.number, extra))
         _record(self.now, events)  # before the escalations: it copies the deadlines passed
         self.escalation.apply([(row, parents[row.pk]) for row in rows if row.pk in parents])
@@ -288,21 +289,57 @@ class Run:
         self.counts["overdue"] += len(rows)
 
 
-def _record(now: dt.datetime, events: list[tuple[str, str, str, str, str, int]]) -> None:
-    """The platform's timeline entries at `now`, each (action, from, to, holder, note, case),
-    in one executemany with no model instances; `due` is the case's deadline as it stands
-    (the one that passed), copied by the statement."""
+def _record(now: dt.datetime, events: list[tuple[int, str, str, str, str, str]]) -> None:
+    """The platform's timeline entries at `now`, each (case, action, from, to, holder, note),
+    without model instances; `due` is the case's deadline as it stands (the one that
+    passed), copied by the statement."""
     names = ("case", "at", "actor", "action", "from_stage", "to_stage", "holder_code", "note",
              "due")  # fmt: skip
-    columns = _columns(CaseEvent, names)
-    at = connection.ops.adapt_datetimefield_value(now)
+    case = connection.ops.quote_name(Case._meta.db_table)
+    insert = (
+        f"INSERT INTO {connection.ops.quote_name(CaseEvent._meta.db_table)} "
+        f"({_columns(CaseEvent, names)}) "
+        "SELECT v.id, %s, NULL, v.action, v.from_stage, v.to_stage, v.holder_code, v.note, "
+        f"{case}.deadline FROM v, {case} WHERE {case}.id = v.id"
+    )
+    columns = ("id", "action", "from_stage", "to_stage", "holder_code", "note")
+    _with_rows(insert, columns, events, connection.ops.adapt_datetimefield_value(now))
+
+
+def _with_rows(sql: str, columns: tuple[str, ...], rows: list[Any], *params: Any) -> None:
+    """Run `sql` (its own placeholders filled by `params`) over `rows` named as the table
+    `v` with `columns` (a WITH … VALUES clause, which SQLite and PostgreSQL both read): one
+    statement per CHUNK rows instead of one per row."""
+    mark = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f'INSERT INTO "{CaseEvent._meta.db_table}" ({columns}) '
-            f"SELECT id, %s, NULL, %s, %s, %s, %s, %s, deadline "
-            f'FROM "{Case._meta.db_table}" WHERE id = %s',
-            [(at, *event) for event in events],
-        )
+        for lo in range(0, len(rows), CHUNK):
+            part = rows[lo : lo + CHUNK]
+            cursor.execute(
+                f"WITH v ({', '.join(columns)}) AS (VALUES {', '.join([mark] * len(part))}) {sql}",
+                [*(value for row in part for value in row), *params],
+            )
+
+
+@contextmanager
+def _one_checkpoint() -> Iterator[None]:
+    """On SQLite, the run's pages are copied from the WAL into the database once, after its
+    last batch, instead of by the commit of every batch that finds the WAL past
+    `wal_autocheckpoint` pages (each such checkpoint syncs twice and writes again the pages
+    that several batches touch). Other connections keep checkpointing as they do. Inside
+    an outer transaction no batch commits, so there is nothing to hold off."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (pages,) = cursor.fetchone()
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def sweep(now: dt.datetime | None = None) -> SweepRun | None:
@@ -315,8 +352,9 @@ def sweep(now: dt.datetime | None = None) -> SweepRun | None:
     except IntegrityError:
         return None
     work = Run(now)
-    work.batches("warn_at", (0,), 1, work.warn)
-    work.batches("deadline", (0, 1), 2, work.overdue)
+    with _one_checkpoint():
+        work.batches("warn_at", (0,), 1, work.warn)
+        work.batches("deadline", (0, 1), 2, work.overdue)
     counts = work.counts
     with transaction.atomic():
         work.warned.send(run, "case.due_soon", _("%(n)d of your cases are due soon"))

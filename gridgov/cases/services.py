@@ -256,7 +256,15 @@ def act(
         # The lock makes two people acting at once take turns; the second then finds the
         # stage or version changed and is refused with 409 (SQLite: the IMMEDIATE
         # transaction does the same by taking the write lock first).
-        c = Case.objects.select_for_update().select_related("category", "grid").get(pk=case.pk)
+        # The case's row only: locking its grid and category too (what select_related
+        # would) makes every report in that grid wait for this action, and deadlock with
+        # one that holds the indicators' day row this action is about to add to (foreign
+        # keys are checked at commit).
+        c = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("category", "grid")
+            .get(pk=case.pk)
+        )
         if version is not None and version != c.version:
             raise ServiceError(
                 "conflict", _("Someone else acted on this case meanwhile; look again."),

@@ -52,7 +52,7 @@ def _take(case: Case, cast: Any, dept: Any, rng: random.Random) -> None:
 
 @pytest.fixture(scope="module")
 def played(cast: Any, dept: Any, django_db_blocker: Any) -> Iterator[dt.datetime]:
-    """About 60 cases and 500 steps over three weeks, at random times of day and night, and
+    """About 50 cases and 350 steps over two weeks, at random times of day and night, and
     the deadline sweep now and then."""
     rng = random.Random(19)
     grids = [cast.a1, cast.a2, cast.b1]
@@ -60,7 +60,7 @@ def played(cast: Any, dept: Any, django_db_blocker: Any) -> Iterator[dt.datetime
     with django_db_blocker.unblock(), transaction.atomic():
         cases: list[Case] = []
         with time_machine.travel(BEGIN, tick=False) as clock:
-            for _step in range(560):
+            for _step in range(400):
                 clock.shift(dt.timedelta(minutes=rng.randint(1, 90)))
                 if not cases or rng.random() < 0.12:
                     grid = rng.choice(grids)

@@ -1258,4 +1258,5 @@ ZH_HANS = {
     "Visits in the period": "时间段内的走访",
     "late": "逾期",
     "Household visits": "入户走访",
+    "A grid held by several workers counts for each of them; the total counts it once.": "一个网格有多名网格员时，分别计入每人；合计只计一次。",
 }

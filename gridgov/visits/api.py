@@ -130,10 +130,11 @@ def coverage(
 ):
     """Per child grid of `node` (or per grid worker under it) from `start` to `end`, both
     days included: households, visited, visits, must-visit households visited on time,
-    overdue now; the total last (ADR 0023)."""
+    overdue now; the node's total last (per worker the rows overlap where a grid has two
+    workers: the total counts each household once; ADR 0023)."""
     grid = queries.node_for(request.user, node)
-    rows = queries.for_node(grid, start, end, by)
-    return [_row(r) for r in [*rows, queries.total(rows)]]
+    rows, total = queries.summary(grid, start, end, by)
+    return [_row(r) for r in [*rows, total]]
 
 
 def _row(r: queries.Row) -> dict[str, Any]:

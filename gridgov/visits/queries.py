@@ -178,6 +178,14 @@ def for_node(
 ) -> list[Row]:
     """Coverage under `grid` in the period (both days included), per child grid (`by` =
     "grid") or per grid worker holding a grid under it ("worker")."""
+    return summary(grid, start, end, by, today)[0]
+
+
+def summary(
+    grid: Any, start: dt.date, end: dt.date, by: str = "grid", today: dt.date | None = None
+) -> tuple[list[Row], Row]:
+    """The rows of `for_node` and their total: the node's own figures. Per worker the rows
+    overlap (a grid held by two workers counts for each), so the total is not their sum."""
     from gridgov.grids.models import Grid
 
     today = today or timezone.localdate()
@@ -201,10 +209,12 @@ def for_node(
         for name, value in counts.get(key, {}).items():
             setattr(r, name, value)
         rows.append(r)
-    return rows
+    return rows, total(rows)
 
 
-def _per_worker(grid: Any, start: dt.datetime, end: dt.datetime, today: dt.date) -> list[Row]:
+def _per_worker(
+    grid: Any, start: dt.datetime, end: dt.datetime, today: dt.date
+) -> tuple[list[Row], Row]:
     """One row per grid worker holding a grid under `grid`: the households of their grids
     (visited by anyone), and the visits they made themselves anywhere under `grid`."""
     from gridgov.accounts.models import Assignment
@@ -239,7 +249,11 @@ def _per_worker(grid: Any, start: dt.datetime, end: dt.datetime, today: dt.date)
                     setattr(r, name, getattr(r, name) + values[name])
         r.visits = made.get(user_id, 0)
         rows.append(r)
-    return rows
+    node = Row(key="", label=_("Total"))
+    for values in counts.values():
+        for name in COUNTS:
+            setattr(node, name, getattr(node, name) + values[name])
+    return rows, node
 
 
 # ---------------------------------------------------------------- xlsx export
@@ -266,8 +280,9 @@ def export(*, actor: Any, node: str, start: dt.date, end: dt.date, by: str) -> t
     from gridgov.registry import xlsx
 
     grid = node_for(actor, node)
-    rows = for_node(grid, start, end, by)
-    rows.append(total(rows, "合计"))
+    rows, node_total = summary(grid, start, end, by)
+    node_total.label = "合计"
+    rows.append(node_total)
     title = "走访覆盖" + ("(按网格员)" if by == "worker" else "")
     with transaction.atomic():
         data = xlsx.write_rows(

@@ -32,6 +32,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN = 200  # households on the phone list: more is not a day's work
 
 
+def common_prefix(addresses: list[str]) -> str:
+    """What every address of the list begins with ("…街道…社区"), cut back to before a
+    number: on a phone the list shows the rest ("8号楼1单元701室") under it once."""
+    if len(addresses) < 2:
+        return ""
+    first, last = min(addresses), max(addresses)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    prefix = first[:n]
+    while prefix and (prefix[-1].isdigit() or (prefix[-1].isascii() and prefix[-1].isalpha())):
+        prefix = prefix[:-1]
+    return prefix if all(len(a) > len(prefix) for a in addresses) else ""
+
+
 def tag_labels(codes: list[str]) -> list[str]:
     return [str(TagKind(c).label) for c in codes if c in TagKind.values]
 
@@ -48,10 +63,16 @@ def due_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = list(queries.due(request.user, today=today, within=7, right=services.RECORD)[:SHOWN])
     groups: dict[str, list[dict[str, Any]]] = {"overdue": [], "today": [], "week": []}
+    prefix = common_prefix([s.household.address for s in rows])
     for s in rows:
         key = "overdue" if s.next_due < today else "today" if s.next_due == today else "week"
         groups[key].append(
-            {"s": s, "tags": tag_labels(s.tag_list()), "late": (today - s.next_due).days}
+            {
+                "s": s,
+                "tags": tag_labels(s.tag_list()),
+                "late": (today - s.next_due).days,
+                "address": s.household.address[len(prefix) :],
+            }
         )
     ctx = {
         "today": today,
@@ -62,6 +83,7 @@ def due_list(request: HttpRequest) -> HttpResponse:
         ],
         "count": len(rows),
         "more": len(rows) == SHOWN,
+        "prefix": prefix,
     }
     return render(request, "visits/due.html", ctx)
 
@@ -167,7 +189,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     try:
         grid = queries.node_for(request.user, node)
-        rows = queries.for_node(grid, d["start"], d["end"], d["by"])
+        rows, total = queries.summary(grid, d["start"], d["end"], d["by"])
     except ServiceError as e:
         _refuse(e)
         form.add_error(e.field if e.field in form.fields else None, str(e.message))
@@ -180,7 +202,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             grid_code=grid.code, visited_at__gte=low, visited_at__lt=high
         ).select_related("household", "worker", "case")[:50]
     ctx.update(
-        grid=grid, by=d["by"], rows=rows, total=queries.total(rows),
+        grid=grid, by=d["by"], rows=rows, total=total,
         trail=_trail(request.user, grid), keep=urlencode(keep),
         export={**keep, "node": grid.code, "by": d["by"]}, visits=visits,
     )  # fmt: skip

@@ -74,12 +74,19 @@ def test_it_counts_only_the_visits_of_the_period(cast: Any, visited: Any) -> Non
     assert figures(rows[0]) == (cast.a1.code, 353, 1, 1, 2, 0, 1, 0.3, 0.0)
 
 
-def test_it_counts_per_grid_worker(cast: Any, visited: Any) -> None:
-    rows = queries.for_node(
+def test_it_counts_per_grid_worker_and_the_node_once(cast: Any, visited: Any) -> None:
+    from gridgov.accounts.models import Assignment, User
+
+    second = User.objects.create_user("second_a1", first_name="二")
+    Assignment.objects.create(
+        user=second, grid=cast.a1, role="grid_worker", starts_on=D(2021, 1, 1)
+    )
+    rows, node = queries.summary(
         cast.community_a, D(2027, 1, 1), D(2027, 1, 31), by="worker", today=TODAY
     )
     assert [(r.label, r.households, r.visited, r.visits, r.must_visit, r.must_on_time)
-            for r in rows] == [("worker_a1", 353, 3, 3, 2, 1)]  # fmt: skip
+            for r in rows] == [("worker_a1", 353, 3, 3, 2, 1), ("二", 353, 3, 0, 2, 1)]  # fmt: skip
+    assert figures(node) == ("", 473, 3, 3, 2, 1, 1, 0.6, 50.0)
 
 
 def test_it_refuses_out_of_scope_and_without_the_right(cast: Any, visited: Any) -> None:

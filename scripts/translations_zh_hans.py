@@ -1259,4 +1259,6 @@ ZH_HANS = {
     "late": "逾期",
     "Household visits": "入户走访",
     "A grid held by several workers counts for each of them; the total counts it once.": "一个网格有多名网格员时，分别计入每人；合计只计一次。",
+    "follow-up": "回访",
+    "This visit follows up case %(number)s, closed since the last one.": "本次走访为事件 %(number)s 办结后的回访。",
 }

@@ -130,7 +130,7 @@ def record(request: HttpRequest, household: uuid.UUID) -> HttpResponse:
                 return redirect("cases:detail", number=visit.case.number)
             messages.success(request, _("Visit recorded."))
             return redirect("m_visits:due")
-    plan = Schedule.objects.filter(household=home).first()
+    plan = Schedule.objects.filter(household=home).select_related("follow_up_case").first()
     ctx = {
         "household": home,
         "plan": plan,

@@ -139,3 +139,23 @@ def test_it_reads_the_due_list_in_a_fixed_number_of_queries(
     # households, the unread notices (header)
     with django_assert_num_queries(5):
         assert client.get("/m/visits/").status_code == 200
+
+
+def test_it_shows_the_follow_up_after_the_case_closed(cast: Any, homes: Any) -> None:
+    from gridgov.cases.services import act
+
+    schedule.refresh()  # the first run plans every household
+    client = log_in(Client(), cast.worker_a1)
+    post(client, homes.plain, open_case="on", category=Category.objects.get(code="0903").pk)
+    case = Case.objects.get()
+    case = act(case=case, actor=cast.worker_a1, action="settle", note="已协调")
+    act(case=case, actor=cast.head_a, action="verify")
+    schedule.refresh()
+    # Only our households on the list (the cast's others are all overdue).
+    Schedule.objects.filter(grid_code=cast.a1.code).exclude(
+        pk__in=[homes.alone.pk, homes.poor.pk, homes.plain.pk]
+    ).delete()
+    listed = client.get("/m/visits/").content.decode()
+    assert "回访" in listed
+    form = client.get(f"/m/visits/{homes.plain.public_id}/").content.decode()
+    assert f"本次走访为事件 {case.number} 办结后的回访。" in form

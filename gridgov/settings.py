@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "gridgov.notices",
     "gridgov.intake",
     "gridgov.visits",
+    "gridgov.meetings",
     "gridgov.web",
     "gridgov.demo",
 ]

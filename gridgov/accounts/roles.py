@@ -45,6 +45,10 @@ class Right(models.TextChoices):
     DISPATCH = "cases.dispatch", _("Dispatch cases")
     CLOSE_CASE = "cases.close", _("Verify and close cases")
     ASSESS = "assess", _("Assess grids and staff")
+    # Holding the meetings of a level (R-STAFF-6): calling them, marking attendance, recording
+    # minutes, decisions and follow-up tasks. Grid heads (the secretaries of plan 4) and
+    # party branch secretaries, who chair the party-building meetings (ADR 0024).
+    HOLD_MEETINGS = "meetings.hold", _("Hold meetings and set follow-up tasks")
 
 
 V, G, A, R, P, T = (
@@ -55,15 +59,16 @@ V, G, A, R, P, T = (
     Right.REVEAL,
     Right.CHANGE_TEAMS,
 )
-REPORT, DISPATCH, CLOSE, ASSESS = (
+REPORT, DISPATCH, CLOSE, ASSESS, MEET = (
     Right.REPORT_CASE,
     Right.DISPATCH,
     Right.CLOSE_CASE,
     Right.ASSESS,
+    Right.HOLD_MEETINGS,
 )
 
 RIGHTS: dict[str, frozenset[str]] = {
-    Role.GRID_HEAD: frozenset({V, R, P, T, REPORT, DISPATCH, CLOSE, ASSESS}),
+    Role.GRID_HEAD: frozenset({V, R, P, T, REPORT, DISPATCH, CLOSE, ASSESS, MEET}),
     Role.GRID_WORKER: frozenset({V, R, REPORT}),
     Role.GRID_INSTRUCTOR: frozenset({V, REPORT}),
     Role.GRID_INFORMANT: frozenset({V, REPORT}),
@@ -74,8 +79,8 @@ RIGHTS: dict[str, frozenset[str]] = {
     Role.GRID_ADMIN: frozenset({V, G, T}),
     Role.AUDITOR: frozenset({V, A}),
     # Everything in the subtree but seeing personal data in full, which stays a role's own.
-    Role.ADMINISTRATOR: frozenset({V, G, A, R, T, REPORT, DISPATCH, CLOSE, ASSESS}),
-    Role.BRANCH_SECRETARY: frozenset({V, REPORT}),
+    Role.ADMINISTRATOR: frozenset({V, G, A, R, T, REPORT, DISPATCH, CLOSE, ASSESS, MEET}),
+    Role.BRANCH_SECRETARY: frozenset({V, REPORT, MEET}),
     Role.BRANCH_COMMITTEE: frozenset({V, REPORT}),
     Role.PARTY_GROUP_LEADER: frozenset({V, REPORT}),
     Role.PARTY_CENTRAL_HOUSEHOLD: frozenset({REPORT}),
@@ -114,8 +119,9 @@ def title(role: str, depth: int) -> str:
     return str(Role(role).label)
 
 
-# Rights that only someone holding them may hand on: the rest (view, registry, reporting) any
-# team manager gives to the workers, informants and volunteers they appoint.
+# Rights that only someone holding them may hand on: the rest (view, registry, reporting,
+# holding meetings) any team manager gives to the workers, informants and volunteers they
+# appoint, and to the party secretaries.
 GUARDED = frozenset({G, A, P, T, DISPATCH, CLOSE, ASSESS})
 
 

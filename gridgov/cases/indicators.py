@@ -36,8 +36,8 @@ from gridgov.core.errors import Forbidden, NotFound, ServiceError
 from gridgov.core.lib.codes import subtree_range
 from gridgov.core.scope import in_scope
 
-from .choices import RUNNING_STAGES, Action, Stage
-from .models import ROLLUP_SUMS, Case, CaseDay, CaseEvent
+from .choices import Action, Stage
+from .models import ROLLUP_SUMS, RUNNING_SQL, Case, CaseDay, CaseEvent
 
 GROUPINGS = ("grid", "unit", "worker", "month")
 # The stages whose time is measured (closed, not filed and merged are ends, not waits).
@@ -357,10 +357,6 @@ def _live(
 
 # Entered, not suspended, not closed: due to close once its deadline has passed.
 RUNNING_ENTERED = (Stage.FILED, Stage.DISPATCHED, Stage.IN_PROGRESS, Stage.HANDLED)
-# The condition of the partial index `case_running_deadline_idx`, as literal SQL.
-RUNNING_SQL = "{table}.stage IN ({stages})".format(
-    table=f'"{Case._meta.db_table}"', stages=", ".join(f"'{s}'" for s in RUNNING_STAGES)
-)
 
 
 def _midnight(day: dt.date) -> dt.datetime:

@@ -138,6 +138,17 @@ def _stored(ids: list[int]) -> dict[int, tuple[Any, ...]]:
         return _by_case(cursor.fetchall())
 
 
+def reported(case: Case) -> None:
+    """The facts of a case just reported (one event, in stage "reported"), written without
+    asking the database for them: it counts as reported and nothing else yet. Intake's
+    share of the roll-up; `refresh` would store the same (the roll-up test checks)."""
+    day = case.created_at.astimezone(zone()).date()
+    key = (day, case.grid_code, case.unit_id or 0, case.reporter_id or 0)
+    sums = [1 if name == "reported" else 0 for name in ROLLUP_SUMS]
+    _store([(case.pk, *key, *sums)])
+    _add_to_days([(key, sums)])
+
+
 def refresh(case_ids: Iterable[int]) -> int:
     """Work out again the facts of these cases and add the difference to the day rows, in
     the caller's transaction (or one of its own). Returns the cases whose facts changed."""

@@ -175,7 +175,7 @@ def report(
         Case.objects.filter(pk=case.pk).update(number=case.number)
         # The new case's whole timeline, for a caller that answers with it (the API).
         setattr(case, IN_HAND, [_event(case, actor, "report", "")])
-        rollup.refresh([case.pk])
+        rollup.reported(case)
         _attach(case, actor, CaseAttachment.Kind.BEFORE, ready, now)
     return case
 

@@ -38,18 +38,13 @@ from gridgov.grids.models import Grid
 from gridgov.notices.services import notify
 
 from . import clock, rollup
-from .choices import RUNNING_STAGES, Stage
-from .models import Case, CaseEvent, Category, SweepRun
+from .choices import Stage
+from .models import RUNNING_SQL, Case, CaseEvent, Category, SweepRun
 from .people import Holding, Responsible
 
 BATCH = 2000
 # Rows per statement written out with VALUES: within SQLite's 32,766 bound parameters.
 CHUNK = 1000
-# The partial indexes' condition as literal SQL: SQLite's planner uses a partial index only
-# when the query's WHERE repeats its terms as literals, not as bound parameters.
-RUNNING_SQL = "{table}.stage IN ({stages})".format(
-    table=f'"{Case._meta.db_table}"', stages=", ".join(f"'{s}'" for s in RUNNING_STAGES)
-)
 
 
 def _columns(model: type[Model], names: tuple[str, ...]) -> str:

@@ -362,7 +362,7 @@ def sweep_and_indicators(n: int, warn_share: float, overdue_share: float) -> Non
     from django.utils import timezone
 
     from gridgov.cases import sweep
-    from gridgov.cases.models import Case
+    from gridgov.cases.models import RUNNING_SQL, Case
 
     now = timezone.now().replace(second=30, microsecond=0)
     made = open_cases(n, now, warn_share, overdue_share)
@@ -372,7 +372,7 @@ def sweep_and_indicators(n: int, warn_share: float, overdue_share: float) -> Non
     print(f"cases_due: {made['warn']} to warn, {made['overdue']} overdue")
     # The sweep's selections (sweep._due), to EXPLAIN and time: each must read its partial
     # index (SQLite uses one only when the query repeats its condition as literals).
-    running = Case.objects.extra(where=[sweep.RUNNING_SQL])
+    running = Case.objects.extra(where=[RUNNING_SQL])
     selections = {
         "red": running.filter(clock_state__in=(0, 1), deadline__lte=now),
         "yellow": running.filter(clock_state=0, warn_at__lte=now, deadline__gt=now),

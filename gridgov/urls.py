@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/", include("gridgov.cases.urls")),
     path("m/report/", case_views.report, name="m_report"),
     path("m/visits/", include((visit_urls.phone, "m_visits"))),
+    path("m/diary/", include((visit_urls.diary, "m_diary"))),
     path("visits/", include("gridgov.visits.urls")),
     path("report/", include("gridgov.intake.urls")),
     path("open311/v2/", include("gridgov.cases.open311_urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -9,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from gridgov.core.errors import NotFound
+from gridgov.core.errors import Forbidden, NotFound
 from gridgov.core.inputs import IsoDate
 from gridgov.core.schemas import ERRORS
 from gridgov.registry.models import Household, Resident
 
 from . import queries, services
-from .models import Visit
-from .schemas import CoverageRowOut, DueOut, VisitIn, VisitOut
+from .models import DiaryEntry, Visit
+from .schemas import CoverageRowOut, DiaryIn, DiaryOut, DueOut, VisitIn, VisitOut
 
 router = Router(tags=["visits"])
 
@@ -143,3 +144,89 @@ def _row(r: queries.Row) -> dict[str, Any]:
         "visits": r.visits, "visited_share": r.visited_share, "must_visit": r.must_visit,
         "must_on_time": r.must_on_time, "on_time_share": r.on_time_share, "overdue": r.overdue,
     }  # fmt: skip
+
+
+# ---------------------------------------------------------------- people's sentiment diary
+
+
+def _entry(e: DiaryEntry, user: Any) -> dict[str, Any]:
+    return {
+        "public_id": e.public_id, "worker": e.worker.username, "grid": e.grid_code,
+        "day": e.day, "heard": e.heard, "mood": e.mood, "follow_up": e.follow_up,
+        "households": [h.public_id for h in e.households.all()],
+        "cases": [c.number for c in e.cases.all()], "edits": e.edits,
+        "editable": e.worker_id == user.pk and e.editable_on(timezone.localdate()),
+    }  # fmt: skip
+
+
+def _diary_input(request: HttpRequest, payload: DiaryIn) -> dict[str, Any]:
+    from gridgov.cases.models import Case
+
+    homes = list(Household.objects.filter(public_id__in=payload.households))
+    if len(homes) != len(set(payload.households)):
+        raise NotFound(_("No such household."), field="households")
+    numbers = set(payload.cases)
+    cases = list(Case.objects.filter(number__in=numbers))
+    if len({c.number for c in cases}) != len(numbers):
+        raise NotFound(_("No such case."), field="cases")
+    return {
+        "actor": request.user, "day": payload.day, "heard": payload.heard,
+        "mood": payload.mood, "follow_up": payload.follow_up, "households": homes,
+        "cases": cases,
+    }  # fmt: skip
+
+
+@router.get("/diary", response={200: list[DiaryOut], **ERRORS}, summary="Diary entries")
+def list_diary(
+    request: HttpRequest,
+    q: str = Query("", max_length=100),  # type: ignore[type-arg]
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
+    grid: str = Query("", max_length=32, pattern=r"^\d*$"),  # type: ignore[type-arg]
+    worker: str = Query("", max_length=150),  # type: ignore[type-arg]
+    mood: Literal["", "calm", "concerned", "discontent", "tense"] = "",
+    limit: int = Query(50, ge=1, le=200),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+):
+    """Your own entries and, where you hold the heads' right (assess), your workers': `q` in
+    what was heard or the follow-up, days `since`–`until` (both included), under `grid`, by
+    the `worker` (username); newest first."""
+    qs = queries.search_diary(
+        request.user, text=q, start=since, end=until, grid=grid, worker=worker, mood=mood
+    ).prefetch_related("households", "cases")
+    return [_entry(e, request.user) for e in qs[offset : offset + limit]]
+
+
+@router.post("/diary", response={201: DiaryOut, **ERRORS}, summary="Write a diary entry")
+def write_diary(request: HttpRequest, payload: DiaryIn):
+    """On `grid` (one of your grids; default the first you hold); households and cases
+    linked must be in your scope; no phone or ID numbers in the text (422)."""
+    grids = queries.writer_grids(request.user)
+    grid = grids.filter(code=payload.grid).first() if payload.grid else grids.first()
+    if grid is None:
+        if payload.grid or not request.user.is_authenticated:
+            raise NotFound(_("Not found."), field="grid")
+        raise Forbidden(_("You may not keep a diary here."))
+    entry = services.write_diary(grid=grid, **_diary_input(request, payload))
+    return Status(201, _entry(entry, request.user))
+
+
+def _diary_entry(request: HttpRequest, public_id: uuid.UUID) -> DiaryEntry:
+    entry = queries.diary(request.user).select_related("worker").filter(public_id=public_id).first()
+    if entry is None:
+        raise NotFound(_("Not found."))
+    return entry
+
+
+@router.get("/diary/{public_id}", response={200: DiaryOut, **ERRORS}, summary="A diary entry")
+def get_diary(request: HttpRequest, public_id: uuid.UUID):
+    return _entry(_diary_entry(request, public_id), request.user)
+
+
+@router.put("/diary/{public_id}", response={200: DiaryOut, **ERRORS}, summary="Change an entry")
+def edit_diary(request: HttpRequest, public_id: uuid.UUID, payload: DiaryIn):
+    """Its author only (403 for a head who reads it), on the day it was written (409 after:
+    write a new entry). `grid` is not changed."""
+    entry = _diary_entry(request, public_id)
+    entry = services.edit_diary(entry=entry, **_diary_input(request, payload))
+    return _entry(entry, request.user)

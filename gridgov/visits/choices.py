@@ -22,3 +22,13 @@ class Unit(models.TextChoices):
 class Kind(models.TextChoices):
     REGULAR = "regular", _("Regular visit")
     FOLLOW_UP = "follow_up", _("Follow-up visit after a case")
+
+
+class Mood(models.TextChoices):
+    """How the people the worker heard seemed (民情): the diary's one structured judgement,
+    so that heads can look for the tense entries first."""
+
+    CALM = "calm", _("Calm")
+    CONCERNED = "concerned", _("Concerned")
+    DISCONTENT = "discontent", _("Discontent")
+    TENSE = "tense", _("Tense")

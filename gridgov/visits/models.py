@@ -16,7 +16,7 @@ from gridgov.core.models import TimeStamped
 from gridgov.registry.choices import TagKind
 from gridgov.registry.models import ScopedQuerySet
 
-from .choices import EVERYONE, Kind, Unit
+from .choices import EVERYONE, Kind, Mood, Unit
 
 RULE_KINDS = [(EVERYONE, _("Every household")), *TagKind.choices]
 
@@ -199,3 +199,56 @@ class RefreshMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.at}"
+
+
+class DiaryEntry(TimeStamped):
+    """An entry of a worker's people's sentiment diary (民情日記, plan 1: 認真記錄“民情日記”,
+    及時向上反映): what they heard or saw on a day, how the people seemed, what follow-up
+    they want, and the households and cases it is about.
+
+    The worker edits an entry only on the day it was written; after that it stands as
+    written and a correction is a new entry (ADR 0025). Free text holds no phone or ID
+    numbers (the registry's rule: this text is not encrypted).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="diary"
+    )
+    # The worker's grid the entry belongs to (copied code, DESIGN idea 1): heads whose scope
+    # covers it read it.
+    grid = models.ForeignKey("grids.Grid", on_delete=models.PROTECT, related_name="+")
+    grid_code = models.CharField(max_length=32)
+    day = models.DateField(_("day"))
+    heard = models.TextField(_("what was heard or seen"), max_length=2000)
+    mood = models.CharField(_("mood of the people"), max_length=12, choices=Mood.choices)
+    follow_up = models.TextField(_("follow-up wanted"), max_length=1000, blank=True, default="")
+    households = models.ManyToManyField(
+        "registry.Household", blank=True, related_name="+", verbose_name=_("households")
+    )
+    cases = models.ManyToManyField(
+        "cases.Case", blank=True, related_name="+", verbose_name=_("cases")
+    )
+    edits = models.PositiveSmallIntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("diary entry")
+        verbose_name_plural = _("diary entries")
+        indexes = [
+            # The worker's own diary, newest first (the phone page).
+            models.Index(fields=["worker", "day"], name="diary_worker_day_idx"),
+            # The heads' search: entries under a node in a date range.
+            models.Index(fields=["grid_code", "day"], name="diary_grid_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"diary {self.public_id}"
+
+    def editable_on(self, today: dt.date) -> bool:
+        """Whether its author may still change it: on the day it was written only."""
+        from django.utils import timezone
+
+        return timezone.localtime(self.created_at).date() == today

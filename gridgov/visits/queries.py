@@ -298,3 +298,68 @@ def export(*, actor: Any, node: str, start: dt.date, end: dt.date, by: str) -> t
                    "rows": len(rows) - 1},
         )  # fmt: skip
     return data, f"{title}-{grid.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+
+
+# ---------------------------------------------------------------- people's sentiment diary
+
+
+def diary(user: Any) -> Any:
+    """The diary entries a person may read: their own, and those of the grids where they
+    hold the heads' right (services.DIARY_READ)."""
+    from .models import DiaryEntry
+    from .services import DIARY_READ
+
+    if not user or not user.is_authenticated or not user.is_active:
+        return DiaryEntry.objects.none()
+    if user.is_superuser:
+        # scope_q is the empty Q() here, and Q(worker=…) | Q() is Q(worker=…), not all.
+        return DiaryEntry.objects.all()
+    return DiaryEntry.objects.filter(Q(worker=user) | scope_q(user, "grid_code", DIARY_READ))
+
+
+def writer_grids(user: Any) -> Any:
+    """The grids a person keeps a diary on: those they hold the right on (their own grids,
+    not every grid under them)."""
+    from gridgov.accounts.roles import RIGHTS
+    from gridgov.grids.models import Grid
+
+    from .services import DIARY_WRITE
+
+    qs = Grid.objects.current().filter(network__slug=NETWORK)
+    if user.is_superuser:
+        return qs.filter(parent__isnull=True).order_by("code")
+    codes = [
+        c for c, role in user.assignments.active().values_list("grid_code", "role")
+        if DIARY_WRITE in RIGHTS.get(role, ())
+    ]  # fmt: skip
+    return qs.filter(code__in=codes).order_by("code")
+
+
+def search_diary(
+    user: Any,
+    *,
+    text: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    grid: str = "",
+    worker: str = "",
+    mood: str = "",
+) -> Any:
+    """Entries matching every filter given, newest first: `text` in what was heard or the
+    follow-up wanted, days from `start` to `end` (both included), under the grid code
+    `grid`, by the worker with username `worker`."""
+    qs = diary(user)
+    if text:
+        qs = qs.filter(Q(heard__icontains=text) | Q(follow_up__icontains=text))
+    if start:
+        qs = qs.filter(day__gte=start)
+    if end:
+        qs = qs.filter(day__lte=end)
+    if grid:
+        low, high = subtree_range(grid)
+        qs = qs.filter(grid_code__gte=low, grid_code__lt=high)
+    if worker:
+        qs = qs.filter(worker__username=worker)
+    if mood:
+        qs = qs.filter(mood=mood)
+    return qs.select_related("worker", "grid").order_by("-day", "-id")

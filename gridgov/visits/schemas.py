@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from gridgov.core.inputs import InputSchema
+from gridgov.core.inputs import InputSchema, IsoDate
 
 
 class DueOut(Schema):
@@ -62,3 +63,29 @@ class CoverageRowOut(Schema):
     must_on_time: int
     on_time_share: float | None = Field(description="Per cent of must-visit households on time")
     overdue: int = Field(description="Households overdue today")
+
+
+class DiaryIn(InputSchema):
+    multiline_fields = frozenset({"heard", "follow_up"})
+
+    grid: str = Field("", max_length=32, description="One of your grids; default your first")
+    day: IsoDate = Field(description="Today or a day of the last week")
+    heard: str = Field(min_length=1, max_length=2000, description="No phone or ID numbers")
+    mood: Literal["calm", "concerned", "discontent", "tense"]
+    follow_up: str = Field("", max_length=1000, description="No phone or ID numbers")
+    households: list[uuid.UUID] = Field(default_factory=list, max_length=30)
+    cases: list[str] = Field(default_factory=list, max_length=30, description="Case numbers")
+
+
+class DiaryOut(Schema):
+    public_id: uuid.UUID
+    worker: str
+    grid: str
+    day: dt.date
+    heard: str
+    mood: str
+    follow_up: str
+    households: list[uuid.UUID]
+    cases: list[str]
+    edits: int = Field(description="Times its author changed it (on the day it was written)")
+    editable: bool = Field(description="Whether you may still change it")

@@ -134,3 +134,122 @@ def record_visit(
             VisitPhoto.objects.filter(pk=photo.pk).update(file=photo.file)
             transaction.on_commit(_saver(photo.file, data))
     return visit
+
+
+# ---------------------------------------------------------------- people's sentiment diary
+
+# Writing a diary entry is the visiting workers' duty (plan 1): the right that records visits.
+# Reading others' entries is oversight of people (their heads): the right to assess them.
+DIARY_WRITE = RECORD
+DIARY_READ = "assess"
+
+
+def _clean_text(value: str, field: str, *, required: bool) -> str:
+    value = value.strip()
+    if required and not value:
+        raise ServiceError("invalid", _("This field is required."), field=field, status=422)
+    if number_in_text(value):
+        raise ServiceError(
+            "number_in_text",
+            _("Phone and ID numbers are not written here (this field is not encrypted)."),
+            field=field, status=422,
+        )  # fmt: skip
+    return value
+
+
+def _diary_links(actor: Any, households: Sequence[Any], cases: Sequence[Any]) -> None:
+    """Linked households and cases lie in the writer's scope (404 otherwise: the writer
+    learns nothing of what they may not see)."""
+    for h in households:
+        if not in_scope(actor, h.grid_code, "view"):
+            raise NotFound(_("No such household."), field="households")
+    for c in cases:
+        if not in_scope(actor, c.grid_code, "view"):
+            raise NotFound(_("No such case."), field="cases")
+
+
+def write_diary(
+    *,
+    actor: Any,
+    grid: Any,
+    day: dt.date,
+    heard: str,
+    mood: str,
+    follow_up: str = "",
+    households: Sequence[Any] = (),
+    cases: Sequence[Any] = (),
+) -> Any:
+    """A new entry in `actor`'s diary, on one of their grids (404 out of scope, 403 without
+    the right to record visits there)."""
+    from .models import DiaryEntry
+
+    if not in_scope(actor, grid.code, DIARY_WRITE):
+        if not in_scope(actor, grid.code):
+            raise NotFound(_("Not found."), field="grid")
+        raise Forbidden(_("You may not keep a diary here."))
+    values = _diary_values(actor, day, heard, mood, follow_up, households, cases)
+    with transaction.atomic():
+        entry = DiaryEntry.objects.create(worker=actor, grid=grid, grid_code=grid.code, **values)
+        entry.households.set(households)
+        entry.cases.set(cases)
+    return entry
+
+
+def _diary_values(
+    actor: Any, day: dt.date, heard: str, mood: str, follow_up: str,
+    households: Sequence[Any], cases: Sequence[Any],
+) -> dict[str, Any]:  # fmt: skip
+    from .choices import Mood
+
+    today = timezone.localdate()
+    if day > today or day < today - BACKDATE:
+        raise ServiceError(
+            "invalid", _("An entry is for a day of the last week, not ahead."),
+            field="day", status=422,
+        )  # fmt: skip
+    if mood not in Mood.values:
+        raise ServiceError("invalid", _("Choose the mood."), field="mood", status=422)
+    _diary_links(actor, households, cases)
+    return {
+        "day": day,
+        "heard": _clean_text(heard, "heard", required=True),
+        "mood": mood,
+        "follow_up": _clean_text(follow_up, "follow_up", required=False),
+    }
+
+
+def edit_diary(
+    *,
+    actor: Any,
+    entry: Any,
+    day: dt.date,
+    heard: str,
+    mood: str,
+    follow_up: str = "",
+    households: Sequence[Any] = (),
+    cases: Sequence[Any] = (),
+) -> Any:
+    """Change an entry: its author only, on the day it was written (409 after: it stands as
+    written, a correction is a new entry; ADR 0025)."""
+    from .models import DiaryEntry
+
+    if entry.worker_id != actor.pk:
+        if not in_scope(actor, entry.grid_code, DIARY_READ):
+            raise NotFound(_("Not found."))
+        raise Forbidden(_("Only its author changes a diary entry."))
+    values = _diary_values(actor, day, heard, mood, follow_up, households, cases)
+    with transaction.atomic():
+        locked = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
+        if not locked.editable_on(timezone.localdate()):
+            raise ServiceError(
+                "closed",
+                _("An entry is changed on the day it was written only: write a new one."),
+                status=409,
+            )  # fmt: skip
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.edits += 1
+        locked.save(update_fields=[*values, "edits", "updated_at"])
+        locked.households.set(households)
+        locked.cases.set(cases)
+    return locked

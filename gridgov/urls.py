@@ -16,6 +16,7 @@ urlpatterns = [
     path("m/visits/", include((visit_urls.phone, "m_visits"))),
     path("m/diary/", include((visit_urls.diary, "m_diary"))),
     path("visits/", include("gridgov.visits.urls")),
+    path("meetings/", include("gridgov.meetings.urls")),
     path("report/", include("gridgov.intake.urls")),
     path("open311/v2/", include("gridgov.cases.open311_urls")),
     path("party/", include("gridgov.party.urls")),

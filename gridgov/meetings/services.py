@@ -67,7 +67,7 @@ def may_see(user: Any, meeting: Meeting) -> bool:
     return Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists()
 
 
-def _guard_run(actor: Any, meeting: Meeting) -> None:
+def guard_run(actor: Any, meeting: Meeting) -> None:
     if may_run(actor, meeting):
         return
     if not may_see(actor, meeting):
@@ -137,6 +137,8 @@ def plan_meeting(
     title = clean_text(title, "title")
     place = clean_text(place, "place")
     items = [clean_text(a, "agenda") for a in agenda if a.strip()]
+    if timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at)
     now = timezone.now()
     if abs(starts_at - now) > REACH:
         raise _invalid("starts_at", _("A meeting is within a year of today."))
@@ -178,7 +180,7 @@ def mark_attendance(
 ) -> Attendance:
     """Mark one invited person present, absent, or excused (with a reason), once the
     meeting has begun; a second mark replaces the first."""
-    _guard_run(actor, meeting)
+    guard_run(actor, meeting)
     if presence not in (Presence.PRESENT, Presence.ABSENT, Presence.EXCUSED):
         raise _invalid("presence", _("Present, absent or excused."))
     reason = clean_text(reason, "reason", required=presence == Presence.EXCUSED)
@@ -209,7 +211,7 @@ def record_minutes(
 ) -> Meeting:
     """Record (or correct) the minutes and add decisions, numbered after those recorded;
     the meeting counts as held from the first time."""
-    _guard_run(actor, meeting)
+    guard_run(actor, meeting)
     minutes = clean_text(minutes, "minutes")
     new = [clean_text(d, "decisions") for d in decisions if d.strip()]
     if any(len(d) > 1000 for d in new):
@@ -247,7 +249,7 @@ def add_task(
 ) -> FollowUp:
     """A follow-up task of one of the meeting's decisions (督辦事項), owned by someone of
     the level (or above it), due by `deadline`."""
-    _guard_run(actor, meeting)
+    guard_run(actor, meeting)
     if decision.meeting_id != meeting.pk:
         raise NotFound(_("No such decision."), field="decision")
     text = clean_text(text, "text")

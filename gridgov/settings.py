@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "gridgov.intake",
     "gridgov.visits",
     "gridgov.meetings",
+    "gridgov.inspections",
     "gridgov.web",
     "gridgov.demo",
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gridgov.accounts.models import User
 from gridgov.cases.models import Case
 from gridgov.core.errors import ServiceError
+from gridgov.core.scope import in_scope
 
 from . import queries, services
 from .choices import Kind, Presence
@@ -77,6 +78,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "can_hold": level is not None and services.may_hold(request.user, level.code),
         "children": _children(request.user, level),
+        # The level above, if the person may open it (a community head may not open the street).
+        "parent": level.parent
+        if level is not None
+        and level.parent_id
+        and in_scope(request.user, level.parent.code, "view")
+        else None,
     }
     return render(request, "meetings/list.html", ctx)
 
@@ -162,6 +169,7 @@ def _detail(
         "started": meeting.has_started(now),
         "attendance": attendance,
         "counts": counts,
+        "invited": len(attendance),
         "decisions": [(d, by_decision.get(d.pk, [])) for d in decisions],
         "cases": [c for c in linked if c.pk in visible],
         "hidden_cases": len(linked) - len(visible),
@@ -224,8 +232,13 @@ def attendance(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             )
         if row is None:
             return HttpResponse(error, status=422)
-        ctx = {"a": row, "meeting": meeting, "can_run": True, "started": True, "error": error}
-        return render(request, "meetings/detail.html#person", ctx, status=422 if error else 200)
+        rows = meeting.attendances.values_list("presence", flat=True)
+        counts = {p: sum(1 for r in rows if r == p) for p in Presence.values}
+        ctx = {
+            "a": row, "meeting": meeting, "can_run": True, "started": True, "error": error,
+            "counts": counts, "invited": len(rows), "oob": True,
+        }  # fmt: skip
+        return render(request, "meetings/_marked.html", ctx, status=422 if error else 200)
     if error:
         return _detail(request, meeting, status=422, error=error)
     return redirect(f"/meetings/{meeting.public_id}/#attendance")

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from gridgov.demo.cases import ensure_demo_cases
+from gridgov.demo.meetings import ensure_demo_meetings
 from gridgov.demo.teams import ensure_demo_team
 from gridgov.demo.users import ensure_demo_users
 from gridgov.demo.visits import ensure_demo_visits
@@ -41,6 +42,9 @@ class Command(BaseCommand):
         visits = ensure_demo_visits()
         if visits:
             self.stdout.write(f"Gave the households attention tags and a year of visits: {visits}.")
+        meetings = ensure_demo_meetings()
+        if meetings:
+            self.stdout.write(f"Gave the levels the meetings of the last months: {meetings}.")
         # A district seeded before the party network existed gets one now (once).
         build_party_network()
         users = ensure_demo_users()

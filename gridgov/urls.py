@@ -4,6 +4,7 @@ from django.urls import include, path
 from gridgov.accounts import views as account_views
 from gridgov.api import api
 from gridgov.cases import views as case_views
+from gridgov.inspections import urls as inspection_urls
 from gridgov.visits import urls as visit_urls
 
 urlpatterns = [
@@ -16,6 +17,10 @@ urlpatterns = [
     path("m/visits/", include((visit_urls.phone, "m_visits"))),
     path("m/diary/", include((visit_urls.diary, "m_diary"))),
     path("visits/", include("gridgov.visits.urls")),
+    path("assessment/", include("gridgov.assessment.urls")),
+    path("m/inspections/", include((inspection_urls.phone, "m_inspections"))),
+    path("m/patrol/", include((inspection_urls.patrol, "m_patrol"))),
+    path("inspections/", include("gridgov.inspections.urls")),
     path("meetings/", include("gridgov.meetings.urls")),
     path("report/", include("gridgov.intake.urls")),
     path("open311/v2/", include("gridgov.cases.open311_urls")),

@@ -51,9 +51,14 @@
       }).addTo(map);
       outline.bringToBack();
       map.invalidateSize();
-      var bounds = outline.getBounds();
-      track.forEach(function (t) { bounds.extend(t); });
-      if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10], animate: false });
+      // Close on the points marked (the grid may be far larger); the grid alone before.
+      if (track.length > 1) {
+        map.fitBounds(L.latLngBounds(track), { padding: [30, 30], maxZoom: 17, animate: false });
+      } else if (track.length === 1) {
+        map.setView(track[0], 16, { animate: false });
+      } else if (outline.getBounds().isValid()) {
+        map.fitBounds(outline.getBounds(), { padding: [10, 10], animate: false });
+      }
       el.dataset.ready = String(points.length);
     })
     .catch(function () { el.dataset.ready = "error"; });

@@ -1,0 +1,69 @@
+"""A patrol in a real browser: a grid worker on a 360-px phone starts a patrol, marks two
+points with the device's location (patrol.js fills the form in) and sees them on the map,
+then ends it (see test_browser.py for why the cast is committed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from gridgov.web.tests import test_browser as base
+
+pytestmark = [
+    pytest.mark.skipif(not Path(base.CHROMIUM).exists(), reason=f"no Chromium at {base.CHROMIUM}"),
+    pytest.mark.django_db(transaction=True),
+]
+
+leave_the_database_as_found = base.leave_the_database_as_found
+browser = base.browser
+committed_cast = base.committed_cast
+open_page = base.open_page
+
+MARKERS = "#patrol-map path.leaflet-interactive"
+
+
+def test_it_patrols_on_a_phone(
+    committed_cast: SimpleNamespace, open_page: Any, live_server: Any
+) -> None:
+    from gridgov.inspections.models import Patrol
+
+    c = committed_cast
+    phone = open_page(viewport=base.PHONE, user=c.worker_a1)
+    phone.context.grant_permissions(["geolocation"], origin=live_server.url)
+    phone.context.set_geolocation({"longitude": 106.05, "latitude": 36.2, "accuracy": 12})
+    phone.goto(f"{live_server.url}/m/patrol/")
+    assert phone.locator("h1").inner_text() == "巡查"
+    assert all(label for _id, label in phone.evaluate(base.LABELS))
+    start = phone.get_by_role("button", name="开始巡查")
+    assert base.path_after(phone, lambda: start.click()) == "/m/patrol/"
+    assert "巡查已开始" in phone.locator("main").inner_text()
+
+    mark = phone.get_by_role("button", name="标记巡查点")
+    assert base.path_after(phone, lambda: mark.click()) == "/m/patrol/"
+    phone.context.set_geolocation({"longitude": 106.052, "latitude": 36.203, "accuracy": 8})
+    # From the keyboard this time: the button takes the focus and Enter sends the form.
+    mark.focus()
+    assert base.path_after(phone, lambda: phone.keyboard.press("Enter")) == "/m/patrol/"
+    phone.wait_for_selector("#patrol-map[data-ready]")
+    assert phone.get_attribute("#patrol-map", "data-ready") == "2"
+    assert "2 个点" in phone.locator(".patrol-figures").inner_text()
+    # The two points and the line between them, over the grid's outline.
+    assert phone.locator(MARKERS).count() >= 3
+    assert phone.evaluate(base.PAGE_WIDTH) <= base.PHONE["width"]
+    base.shoot(phone, "patrol-360")
+
+    patrol = Patrol.objects.get()
+    assert list(patrol.points.values_list("lon", "lat", "inside")) == [
+        (106.05, 36.2, True), (106.052, 36.203, True),
+    ]  # fmt: skip
+    end = phone.get_by_role("button", name="结束巡查")
+    assert base.path_after(phone, lambda: end.click()) == "/m/patrol/"
+    patrol.refresh_from_db()
+    assert patrol.ended_at is not None and patrol.points_count == 2
+    assert 300 < patrol.length_m < 450
+    text = phone.locator("main").inner_text()
+    assert "巡查已结束" in text and "最近的巡查" in text
+    base.shoot(phone, "patrol-ended-360")

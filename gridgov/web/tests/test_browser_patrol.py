@@ -67,3 +67,48 @@ def test_it_patrols_on_a_phone(
     text = phone.locator("main").inner_text()
     assert "巡查已结束" in text and "最近的巡查" in text
     base.shoot(phone, "patrol-ended-360")
+
+
+def test_it_records_an_inspection_on_a_phone(
+    committed_cast: SimpleNamespace, open_page: Any, live_server: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gridgov.cases.models import Case, Category
+    from gridgov.cases.seeding import load_categories
+    from gridgov.inspections.data.templates import load_templates
+    from gridgov.inspections.models import ChecklistItem, Inspection, Schedule, Template
+
+    load_categories(Category)  # the flush between transactional tests took them away
+    load_templates(Template, ChecklistItem)
+    c = committed_cast
+    today = timezone.localdate()
+    Schedule.objects.create(
+        template=Template.objects.get(code="hygiene-friday"), grid=c.community_a,
+        grid_code=c.community_a.code, cadence="daily", role="grid_worker",
+        starts_on=today - dt.timedelta(days=1),
+    )  # fmt: skip
+    phone = open_page(viewport=base.PHONE, user=c.worker_a1)
+    phone.goto(f"{live_server.url}/m/inspections/")
+    assert phone.locator("h1").inner_text().startswith("我的检查")
+    item = phone.locator(".due-list.due .due-item").first
+    assert "周五卫生日" in item.inner_text() and "甲社区第1网格" in item.inner_text()
+    base.path_after(phone, lambda: item.locator("a").click())
+    assert all(label for _id, label in phone.evaluate(base.LABELS))
+    radios = phone.locator("input[type=radio][value=pass]")
+    assert radios.count() == 5
+    for n in range(5):
+        radios.nth(n).check()
+    phone.get_by_label("不合格").first.check()
+    phone.fill("#id_finding_0", "楼道堆放杂物")
+    phone.fill("#id_rectify_by_0", (today + dt.timedelta(days=3)).isoformat())
+    assert phone.evaluate(base.PAGE_WIDTH) <= base.PHONE["width"]
+    base.shoot(phone, "inspection-record-360")
+    path = base.path_after(phone, lambda: phone.click("button.primary"))
+    assert path == "/m/inspections/"
+    inspection = Inspection.objects.get()
+    assert (inspection.grid_id, inspection.score) == (c.a1.pk, 3)
+    assert Case.objects.get().description == "楼道堆放杂物"
+    assert "检查已登记" in phone.locator("main").inner_text()

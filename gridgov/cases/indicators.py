@@ -32,9 +32,8 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.core.errors import Forbidden, NotFound, ServiceError
+from gridgov.core.errors import ServiceError
 from gridgov.core.lib.codes import subtree_range
-from gridgov.core.scope import in_scope
 
 from .choices import Action, Stage
 from .models import ROLLUP_SUMS, RUNNING_SQL, Case, CaseDay, CaseEvent
@@ -556,33 +555,16 @@ def period(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def node_for(user: Any, code: str) -> Any:
     """The grid `code` of the comprehensive network, if the person may see its indicators:
     out of their scope (or no such grid) 404, in scope without the right "view" 403."""
-    from gridgov.grids.models import Grid
+    from gridgov.grids.queries import grid_for
 
-    grid = None
-    if code and in_scope(user, code):
-        grid = (
-            Grid.objects.select_related("network").filter(network__slug=NETWORK, code=code).first()
-        )
-    if grid is None:
-        raise NotFound(_("No grid with code %(code)s.") % {"code": code}, field="node")
-    if not in_scope(user, code, "view"):
-        raise Forbidden(_("You may not see the indicators here."))
-    return grid
+    return grid_for(user, code, _("You may not see the indicators here."))
 
 
 def default_node(user: Any) -> str:
     """Where the page opens: the person's outermost grid with the right "view"."""
-    from gridgov.accounts.roles import RIGHTS
-    from gridgov.grids.models import Grid
+    from gridgov.grids.queries import home_code
 
-    if user.is_superuser:
-        top = Grid.objects.filter(network__slug=NETWORK, parent__isnull=True).order_by("code")
-        return str(top.values_list("code", flat=True).first() or "")
-    codes = sorted(
-        c for c, role in user.assignments.active().values_list("grid_code", "role")
-        if "view" in RIGHTS.get(role, ())
-    )  # fmt: skip
-    return min(codes, key=len) if codes else ""
+    return home_code(user)
 
 
 # ---------------------------------------------------------------- xlsx export

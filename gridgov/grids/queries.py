@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from gridgov.core.errors import ServiceError
+from gridgov.core.errors import Forbidden, NotFound, ServiceError
 from gridgov.core.scope import in_scope, scope_q
 
 from . import index, reports
@@ -25,6 +25,40 @@ def network_by_slug(slug: str) -> Network:
             status=422,
         )
     return network
+
+
+def grid_for(
+    user: Any, code: str, refusal: str, *, field: str = "node", right: str = "view"
+) -> Grid:
+    """The current comprehensive grid `code` for a page or report about it: 404 out of the
+    person's scope (or no such grid), 403 (`refusal`) in scope without `right`."""
+    grid = None
+    if code and in_scope(user, code):
+        grid = (
+            Grid.objects.select_related("network")
+            .filter(network__slug="comprehensive", code=code)
+            .first()
+        )
+    if grid is None:
+        raise NotFound(_("No grid with code %(code)s.") % {"code": code}, field=field)
+    if not in_scope(user, code, right):
+        raise Forbidden(refusal)
+    return grid
+
+
+def home_code(user: Any, right: str = "view") -> str:
+    """Where a page about a level opens: the person's outermost comprehensive grid with
+    `right` (the root for a superuser; "" if none)."""
+    from gridgov.accounts.roles import RIGHTS
+
+    if user.is_superuser:
+        top = Grid.objects.filter(network__slug="comprehensive", parent__isnull=True)
+        return str(top.order_by("code").values_list("code", flat=True).first() or "")
+    codes = sorted(
+        c for c, role in user.assignments.active().values_list("grid_code", "role")
+        if right in RIGHTS.get(role, ())
+    )  # fmt: skip
+    return min(codes, key=len) if codes else ""
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.core.errors import Forbidden, NotFound
 from gridgov.core.lib import frequency
 from gridgov.core.lib.codes import subtree_range
-from gridgov.core.scope import in_scope
+from gridgov.grids.queries import grid_for, home_code
 
 from .choices import Kind
 from .models import Cadence, FollowUp, Meeting
-from .services import NETWORK
 
 # Periods shown before the current one: the last two are "missed" if nothing was held.
 BACK = 2
@@ -28,33 +26,12 @@ BACK = 2
 def level_for(user: Any, code: str) -> Any:
     """The comprehensive grid `code`, if the person may see it: 404 out of scope (or no
     such grid), 403 in scope without the right "view"."""
-    from gridgov.grids.models import Grid
-
-    grid = None
-    if code and in_scope(user, code):
-        grid = (
-            Grid.objects.select_related("network").filter(network__slug=NETWORK, code=code).first()
-        )
-    if grid is None:
-        raise NotFound(_("No grid with code %(code)s.") % {"code": code}, field="grid")
-    if not in_scope(user, code, "view"):
-        raise Forbidden(_("You may not see the meetings here."))
-    return grid
+    return grid_for(user, code, _("You may not see the meetings here."), field="grid")
 
 
 def default_level(user: Any) -> str:
     """Where the meetings page opens: the person's outermost grid with the right "view"."""
-    from gridgov.accounts.roles import RIGHTS
-    from gridgov.grids.models import Grid
-
-    if user.is_superuser:
-        top = Grid.objects.filter(network__slug=NETWORK, parent__isnull=True).order_by("code")
-        return str(top.values_list("code", flat=True).first() or "")
-    codes = [
-        c for c, role in user.assignments.active().values_list("grid_code", "role")
-        if "view" in RIGHTS.get(role, ())
-    ]  # fmt: skip
-    return min(codes, key=len) if codes else ""
+    return home_code(user)
 
 
 # ---------------------------------------------------------------- the cadence

@@ -12,9 +12,10 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.core.errors import Forbidden, NotFound, ServiceError
+from gridgov.core.errors import ServiceError
 from gridgov.core.lib.codes import subtree_range
-from gridgov.core.scope import in_scope, scope_q
+from gridgov.core.scope import scope_q
+from gridgov.grids.queries import grid_for, home_code
 
 from .models import Schedule, Visit
 
@@ -89,33 +90,12 @@ def period(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def node_for(user: Any, code: str) -> Any:
     """The comprehensive grid `code`, if the person may see its coverage: 404 out of scope
     (or no such grid), 403 in scope without the right "view"."""
-    from gridgov.grids.models import Grid
-
-    grid = None
-    if code and in_scope(user, code):
-        grid = (
-            Grid.objects.select_related("network").filter(network__slug=NETWORK, code=code).first()
-        )
-    if grid is None:
-        raise NotFound(_("No grid with code %(code)s.") % {"code": code}, field="node")
-    if not in_scope(user, code, "view"):
-        raise Forbidden(_("You may not see the coverage here."))
-    return grid
+    return grid_for(user, code, _("You may not see the coverage here."))
 
 
 def default_node(user: Any) -> str:
     """Where the coverage page opens: the person's outermost grid with the right "view"."""
-    from gridgov.accounts.roles import RIGHTS
-    from gridgov.grids.models import Grid
-
-    if user.is_superuser:
-        top = Grid.objects.filter(network__slug=NETWORK, parent__isnull=True).order_by("code")
-        return str(top.values_list("code", flat=True).first() or "")
-    codes = [
-        c for c, role in user.assignments.active().values_list("grid_code", "role")
-        if "view" in RIGHTS.get(role, ())
-    ]  # fmt: skip
-    return min(codes, key=len) if codes else ""
+    return home_code(user)
 
 
 def child_length(code: str, network: Any) -> int:

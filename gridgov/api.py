@@ -120,6 +120,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "error", str(exc.message))
 
 
+from gridgov.assessment.api import router as assessment_router  # noqa: E402
 from gridgov.cases.api import router as cases_router  # noqa: E402
 from gridgov.grids.api import router as grids_router  # noqa: E402
 from gridgov.inspections.api import router as inspections_router  # noqa: E402
@@ -137,6 +138,7 @@ api.add_router("/cases", cases_router)
 api.add_router("/party", party_router)
 api.add_router("/notices", notices_router)
 api.add_router("/visits", visits_router)
+api.add_router("/assessment", assessment_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/teams/boards", boards_router)

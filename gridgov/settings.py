@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "gridgov.notices",
     "gridgov.intake",
     "gridgov.visits",
+    "gridgov.assessment",
     "gridgov.meetings",
     "gridgov.inspections",
     "gridgov.web",

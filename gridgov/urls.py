@@ -17,6 +17,7 @@ urlpatterns = [
     path("m/visits/", include((visit_urls.phone, "m_visits"))),
     path("m/diary/", include((visit_urls.diary, "m_diary"))),
     path("visits/", include("gridgov.visits.urls")),
+    path("assessment/", include("gridgov.assessment.urls")),
     path("m/inspections/", include((inspection_urls.phone, "m_inspections"))),
     path("m/patrol/", include((inspection_urls.patrol, "m_patrol"))),
     path("inspections/", include("gridgov.inspections.urls")),

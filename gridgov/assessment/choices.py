@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Subject(models.TextChoices):
+    """Who or what a set of indicators assesses."""
+
+    WORKER = "worker", _("Grid worker")
+    GRID = "grid", _("Grid (its head)")
+    UNIT = "unit", _("Department (handling unit)")
+
+
+class Source(models.TextChoices):
+    CASES = "cases", pgettext_lazy("source", "Cases")
+    VISITS = "visits", pgettext_lazy("source", "Visits")
+    MANUAL = "manual", _("Manual score")
+
+
+class Metric(models.TextChoices):
+    """The raw figure of an indicator: a percentage (0–100) with its numerator and
+    denominator, or a head's score."""
+
+    CLOSURE_RATE = "closure_rate", _("Closure rate")
+    ON_TIME_RATE = "on_time_rate", _("Closed on time rate")
+    REWORK_RATE = "rework_rate", _("Rework rate")
+    TIMELY_FILING_RATE = "timely_filing_rate", _("Timely filing rate")
+    TIMELY_DISPATCH_RATE = "timely_dispatch_rate", _("Timely dispatch rate")
+    SATISFIED_SHARE = "satisfied_share", _("Satisfied share")
+    VISITED_SHARE = "visited_share", _("Households visited")
+    VISIT_ON_TIME_SHARE = "visit_on_time_share", _("Must-visit households visited on time")
+    MANUAL = "manual", _("Head's score")
+
+
+SOURCES: dict[str, str] = {
+    **{m: Source.CASES for m in Metric.values[:6]},
+    Metric.VISITED_SHARE: Source.VISITS,
+    Metric.VISIT_ON_TIME_SHARE: Source.VISITS,
+    Metric.MANUAL: Source.MANUAL,
+}
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    YEAR = "year", _("Year")

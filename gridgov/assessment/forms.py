@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import PeriodKind, Subject
+
+
+class RankingForm(forms.Form):
+    """The ranking page's and its export's filters (the API takes the same names)."""
+
+    node = forms.RegexField(label=_("Grid code"), regex=r"^\d{1,32}$", required=False)
+    subject = forms.ChoiceField(label=_("Who is ranked"), choices=Subject.choices)
+    kind = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices)
+    on = forms.DateField(label=_("Any day of the period"))
+    sort = forms.ChoiceField(
+        label=_("Order"), required=False,
+        choices=[("total", _("By total score")), ("name", _("By name"))],
+    )  # fmt: skip
+
+
+class CardForm(forms.Form):
+    node = forms.RegexField(label=_("Grid code"), regex=r"^\d{1,32}$", required=False)
+    kind = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices)
+    on = forms.DateField(label=_("Any day of the period"))

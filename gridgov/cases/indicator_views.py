@@ -11,15 +11,15 @@ from urllib.parse import quote, urlencode
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from gridgov.core.errors import ServiceError
-from gridgov.core.scope import in_scope
+from gridgov.core.errors import ServiceError, refuse_page
+from gridgov.grids.queries import trail
 
 from . import indicators
 
@@ -53,27 +53,6 @@ def _form(data: Any) -> IndicatorForm:
     return IndicatorForm(values)
 
 
-def _refuse(e: ServiceError) -> None:
-    if e.status == 404:
-        raise Http404 from None
-    if e.status == 403:
-        raise PermissionDenied from None
-
-
-def _trail(user: Any, grid: Any) -> list[tuple[str, str]]:
-    """(code, name) of the node's ancestors the person may open, then the node (one query)."""
-    from gridgov.grids.models import Grid
-
-    prefixes = [grid.code[:n] for n in grid.network.code_lengths if n < len(grid.code)]
-    prefixes = [p for p in prefixes if in_scope(user, p, "view")]
-    names = dict(
-        Grid.objects.filter(network_id=grid.network_id, code__in=prefixes).values_list(
-            "code", "name"
-        )
-    )
-    return [(p, names.get(p, p)) for p in prefixes] + [(grid.code, grid.name)]
-
-
 @require_GET
 @login_required
 def indicators_page(request: HttpRequest) -> HttpResponse:
@@ -89,7 +68,7 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
         grid = indicators.node_for(request.user, node)
         start, end = indicators.period(d["start"], d["end"])
     except ServiceError as e:
-        _refuse(e)
+        refuse_page(e)
         form.add_error(e.field if e.field in form.fields else None, str(e.message))
         return render(request, "cases/indicators.html", ctx, status=400)
     rows = indicators.for_node(grid.code, start, end, d["by"], network=grid.network)
@@ -99,7 +78,7 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
         by=d["by"],
         rows=rows,
         total=indicators.total(rows),
-        trail=_trail(request.user, grid),
+        trail=trail(request.user, grid),
         # Links keep the period; a drill-down groups the child per grid again.
         keep=urlencode(keep),
         export={**keep, "node": grid.code, "by": d["by"]},
@@ -120,7 +99,7 @@ def indicators_export(request: HttpRequest) -> HttpResponse:
             actor=request.user, node=d["node"], start=start, end=d["end"], by=d["by"]
         )
     except ServiceError as e:
-        _refuse(e)
+        refuse_page(e)
         return HttpResponse(str(e.message), status=400)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

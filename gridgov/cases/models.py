@@ -175,9 +175,7 @@ class CaseEvent(models.Model):
 
     # No index of its own: case_event_case_idx (case, at) serves every lookup by case, and
     # one index fewer is one write fewer per event (intake, the sweep).
-    case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="events", db_index=False
-    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT

@@ -29,3 +29,16 @@ class NotFound(ServiceError):
 class Forbidden(ServiceError):
     def __init__(self, message: Any = "not allowed") -> None:
         super().__init__("forbidden", message, status=403)
+
+
+def refuse_page(e: ServiceError, fields: tuple[str | None, ...] | None = None) -> None:
+    """A page's answer to a refusal of scope or right: 404 (for a 404 on one of `fields`,
+    or on any field when None) and 403 are raised; anything else is left to the caller
+    (shown beside the form's field)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    if e.status == 404 and (fields is None or e.field in fields):
+        raise Http404 from None
+    if e.status == 403:
+        raise PermissionDenied from None

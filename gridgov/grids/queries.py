@@ -61,6 +61,19 @@ def home_code(user: Any, right: str = "view") -> str:
     return min(codes, key=len) if codes else ""
 
 
+def trail(user: Any, grid: Grid, right: str = "view") -> list[tuple[str, str]]:
+    """(code, name) of the grid's ancestors the person may open (with `right`), then the
+    grid itself: the breadcrumbs of a page about a level (one query)."""
+    prefixes = [grid.code[:n] for n in grid.network.code_lengths if n < len(grid.code)]
+    prefixes = [p for p in prefixes if in_scope(user, p, right)]
+    names = dict(
+        Grid.objects.filter(network_id=grid.network_id, code__in=prefixes).values_list(
+            "code", "name"
+        )
+    )
+    return [(p, names.get(p, p)) for p in prefixes] + [(grid.code, grid.name)]
+
+
 @dataclass(frozen=True)
 class Row:
     grid: Grid

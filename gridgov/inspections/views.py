@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gridgov.core.errors import ServiceError
+from gridgov.core.errors import ServiceError, refuse_page
 from gridgov.core.lib import worktime
 from gridgov.core.lib.codes import subtree_range
 from gridgov.core.scope import in_scope
+from gridgov.grids.queries import trail
 from gridgov.visits.queries import default_node, node_for
 from gridgov.visits.queries import period as day_range
-from gridgov.visits.views import XLSX, _refuse, _trail
+from gridgov.visits.views import XLSX
 
 from . import occurrences, queries, services
 from .choices import Targets
@@ -60,7 +61,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         rows, total = queries.summary(grid, d["start"], d["end"], today)
         low, high = day_range(d["start"], d["end"])
     except ServiceError as e:
-        _refuse(e)
+        refuse_page(e)
         form.add_error(e.field if e.field in form.fields else None, str(e.message))
         return render(request, "inspections/coverage.html", ctx, status=400)
     keep = {"start": d["start"].isoformat(), "end": d["end"].isoformat()}
@@ -73,7 +74,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         .prefetch_related("findings__case")[:50]
     )
     ctx.update(
-        grid=grid, rows=rows, total=total, trail=_trail(request.user, grid),
+        grid=grid, rows=rows, total=total, trail=trail(request.user, grid),
         keep=urlencode(keep), export={**keep, "node": grid.code},
         late=list(queries.overdue_rectifications(grid.code, today)[:100]),
         inspections=inspections, today=today,
@@ -94,7 +95,7 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
             actor=request.user, node=d["node"], start=d["start"], end=d["end"]
         )
     except ServiceError as e:
-        _refuse(e)
+        refuse_page(e)
         return HttpResponse(str(e.message), status=400)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
@@ -224,7 +225,7 @@ def record(request: HttpRequest, schedule: int, period_start: dt.date, target: s
                     inspected_at=d["inspected_at"],
                 )  # fmt: skip
             except ServiceError as e:
-                _refuse(e)
+                refuse_page(e)
                 field = FIELDS.get(e.field or "", e.field)
                 form.add_error(field if field in form.fields else None, str(e.message))
             else:

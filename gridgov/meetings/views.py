@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.accounts.models import User
 from gridgov.cases.models import Case
-from gridgov.core.errors import ServiceError
+from gridgov.core.errors import ServiceError, refuse_page
 from gridgov.core.scope import in_scope
 
 from . import queries, services
@@ -31,19 +31,11 @@ from .models import Attendance, FollowUp, Meeting
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _refuse(e: ServiceError) -> None:
-    """A refusal of scope or right as the page's 404 / 403; the rest is the form's."""
-    if e.status == 404 and e.field in (None, "grid"):
-        raise Http404 from None
-    if e.status == 403:
-        raise PermissionDenied from None
-
-
 def _level(request: HttpRequest, code: str) -> Any:
     try:
         return queries.level_for(request.user, code)
     except ServiceError as e:
-        _refuse(e)
+        refuse_page(e, (None, "grid"))
         raise
 
 
@@ -116,7 +108,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 agenda=d["agenda"], cases=cases,
             )  # fmt: skip
         except ServiceError as e:
-            _refuse(e)
+            refuse_page(e, (None, "grid"))
             form.add_error(e.field if e.field in form.fields else None, str(e.message))
         else:
             messages.success(request, _("Meeting called; the people of the level are invited."))
@@ -218,7 +210,7 @@ def attendance(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 reason=d["reason"],
             )  # fmt: skip
         except ServiceError as e:
-            _refuse(e)
+            refuse_page(e, (None, "grid"))
             error = str(e.message)
     else:
         error = " ".join(str(m) for errs in form.errors.values() for m in errs)
@@ -256,7 +248,7 @@ def minutes(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 actor=request.user, meeting=meeting, minutes=d["minutes"], decisions=d["decisions"]
             )
         except ServiceError as e:
-            _refuse(e)
+            refuse_page(e, (None, "grid"))
             form.add_error(e.field if e.field in form.fields else None, str(e.message))
         else:
             messages.success(request, _("Minutes recorded."))
@@ -277,7 +269,7 @@ def add_task(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 deadline=d["deadline"], text=d["text"],
             )  # fmt: skip
         except ServiceError as e:
-            _refuse(e)
+            refuse_page(e, (None, "grid"))
             form.add_error(e.field if e.field in form.fields else None, str(e.message))
         else:
             messages.success(request, _("Follow-up task set."))
@@ -307,7 +299,7 @@ def task_done(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         try:
             services.complete_task(actor=request.user, task=task, note=form.cleaned_data["note"])
         except ServiceError as e:
-            _refuse(e)
+            refuse_page(e, (None, "grid"))
             form.add_error("note", str(e.message))
         else:
             messages.success(request, _("Task recorded done."))
@@ -362,7 +354,7 @@ def task_export(request: HttpRequest) -> HttpResponse:
             actor=request.user, state=d["state"], grid=d["grid"], mine=d["mine"]
         )
     except ServiceError as e:
-        _refuse(e)
+        refuse_page(e, (None, "grid"))
         raise
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

@@ -19,8 +19,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gridgov.core.errors import ServiceError
+from gridgov.core.errors import ServiceError, refuse_page
 from gridgov.core.scope import holds_anywhere, in_scope
+from gridgov.grids.queries import trail
 from gridgov.registry.choices import TagKind
 from gridgov.registry.models import Household
 
@@ -153,27 +154,6 @@ def _form(data: Any) -> CoverageForm:
     return CoverageForm(values)
 
 
-def _refuse(e: ServiceError) -> None:
-    if e.status == 404:
-        raise Http404 from None
-    if e.status == 403:
-        raise PermissionDenied from None
-
-
-def _trail(user: Any, grid: Any) -> list[tuple[str, str]]:
-    """(code, name) of the node's ancestors the person may open, then the node."""
-    from gridgov.grids.models import Grid
-
-    prefixes = [grid.code[:n] for n in grid.network.code_lengths if n < len(grid.code)]
-    prefixes = [p for p in prefixes if in_scope(user, p, "view")]
-    names = dict(
-        Grid.objects.filter(network_id=grid.network_id, code__in=prefixes).values_list(
-            "code", "name"
-        )
-    )
-    return [(p, names.get(p, p)) for p in prefixes] + [(grid.code, grid.name)]
-
-
 @require_GET
 @login_required
 def coverage_page(request: HttpRequest) -> HttpResponse:
@@ -191,7 +171,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         grid = queries.node_for(request.user, node)
         rows, total = queries.summary(grid, d["start"], d["end"], d["by"])
     except ServiceError as e:
-        _refuse(e)
+        refuse_page(e)
         form.add_error(e.field if e.field in form.fields else None, str(e.message))
         return render(request, "visits/coverage.html", ctx, status=400)
     keep = {"start": d["start"].isoformat(), "end": d["end"].isoformat()}
@@ -203,7 +183,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         ).select_related("household", "worker", "case")[:50]
     ctx.update(
         grid=grid, by=d["by"], rows=rows, total=total,
-        trail=_trail(request.user, grid), keep=urlencode(keep),
+        trail=trail(request.user, grid), keep=urlencode(keep),
         export={**keep, "node": grid.code, "by": d["by"]}, visits=visits,
     )  # fmt: skip
     return render(request, "visits/coverage.html", ctx)
@@ -222,7 +202,7 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
             actor=request.user, node=d["node"], start=start, end=d["end"], by=d["by"]
         )
     except ServiceError as e:
-        _refuse(e)
+        refuse_page(e)
         return HttpResponse(str(e.message), status=400)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

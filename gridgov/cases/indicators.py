@@ -615,27 +615,14 @@ def export(*, actor: Any, node: str, start: dt.date, end: dt.date, by: str) -> t
     """The indicators of `node` as the page shows them, as xlsx (one row per group and a
     total), with one audit entry. Refuses as the page does: 404 out of scope, 403 without
     the right, 422 for a bad period or grouping. Returns (file, file name)."""
-    from django.db import transaction
-
-    from gridgov.core import models as audit
-    from gridgov.registry import xlsx
+    from gridgov.core.exports import table_xlsx
 
     grid = node_for(actor, node)
     low, high = period(start, end)
     rows = for_node(grid.code, low, high, by, network=grid.network)
     rows.append(total(rows, "合计"))
     title = f"案件指标{GROUP_TITLES.get(by, '')}"
-    with transaction.atomic():
-        data = xlsx.write_rows(
-            [c[0] for c in COLUMNS],
-            ([value(r) for _header, value, _width in COLUMNS] for r in rows),
-            title,
-            [c[2] for c in COLUMNS],
-        )
-        audit.record(
-            actor=actor, action="case_indicators.export", object_type="export",
-            object_key=grid.code,
-            after={"node": grid.code, "start": str(start), "end": str(end), "by": by,
-                   "rows": len(rows) - 1},
-        )  # fmt: skip
-    return data, f"{title}-{grid.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+    return table_xlsx(
+        actor=actor, action="case_indicators.export", title=title, columns=COLUMNS, rows=rows,
+        node=grid.code, start=start, end=end, about={"by": by},
+    )  # fmt: skip

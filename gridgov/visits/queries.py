@@ -254,30 +254,17 @@ COLUMNS: tuple[tuple[str, Any, int], ...] = (
 
 def export(*, actor: Any, node: str, start: dt.date, end: dt.date, by: str) -> tuple[bytes, str]:
     """The coverage as the page shows it, as xlsx with a total row; one audit entry."""
-    from django.db import transaction
-
-    from gridgov.core import models as audit
-    from gridgov.registry import xlsx
+    from gridgov.core.exports import table_xlsx
 
     grid = node_for(actor, node)
     rows, node_total = summary(grid, start, end, by)
     node_total.label = "合计"
     rows.append(node_total)
     title = "走访覆盖" + ("(按网格员)" if by == "worker" else "")
-    with transaction.atomic():
-        data = xlsx.write_rows(
-            [c[0] for c in COLUMNS],
-            ([value(r) for _h, value, _w in COLUMNS] for r in rows),
-            title,
-            [c[2] for c in COLUMNS],
-        )
-        audit.record(
-            actor=actor, action="visit_coverage.export", object_type="export",
-            object_key=grid.code,
-            after={"node": grid.code, "start": str(start), "end": str(end), "by": by,
-                   "rows": len(rows) - 1},
-        )  # fmt: skip
-    return data, f"{title}-{grid.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+    return table_xlsx(
+        actor=actor, action="visit_coverage.export", title=title, columns=COLUMNS, rows=rows,
+        node=grid.code, start=start, end=end, about={"by": by},
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- people's sentiment diary

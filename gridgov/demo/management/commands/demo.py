@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from gridgov.demo.cases import ensure_demo_cases
+from gridgov.demo.inspections import ensure_demo_inspections
 from gridgov.demo.meetings import ensure_demo_meetings
 from gridgov.demo.teams import ensure_demo_team
 from gridgov.demo.users import ensure_demo_users
@@ -42,6 +43,11 @@ class Command(BaseCommand):
         visits = ensure_demo_visits()
         if visits:
             self.stdout.write(f"Gave the households attention tags and a year of visits: {visits}.")
+        inspections = ensure_demo_inspections()
+        if inspections:
+            self.stdout.write(
+                f"Gave the grids inspection schedules and months of inspections: {inspections}."
+            )
         meetings = ensure_demo_meetings()
         if meetings:
             self.stdout.write(f"Gave the levels the meetings of the last months: {meetings}.")

@@ -1620,7 +1620,7 @@ ZH_HANS = {
     "Indicator": "指标",
     "Source": "数据来源",
     "Figure": "分子 / 分母",
-    "Raw %": "原始值(%)",
+    "Raw %%": "原始值(%%)",
     "Band": "计分区间",
     "Weight": "权重",
     "Score": "得分",

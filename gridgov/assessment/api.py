@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,6 +22,7 @@ from .schemas import (
     ScoreIn,
     ScoreOut,
     SetOut,
+    SortIn,
     SubjectIn,
 )
 
@@ -65,11 +66,12 @@ def ranking(
     subject: SubjectIn = "grid",
     kind: KindIn = "month",
     on: IsoDate | None = None,
-    sort: Literal["total", "name"] = "total",
+    sort: SortIn = "total",
 ):
     """The cards of every subject under `node` (child grids, grid workers or handling
-    units) for the period holding `on` (default today), best first; equal totals share a
-    rank. Needs the right "assess" on `node` (404 out of scope, 403 without it)."""
+    units) for the period holding `on` (default today), best first (or by name, or by one
+    indicator's score: `sort`); equal totals share a rank. Needs the right "assess" on
+    `node` (404 out of scope, 403 without it)."""
     grid = queries.node_for(request.user, node)
     p = queries.period_of(kind, on or timezone.localdate())
     s = queries.active_set(subject)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import PeriodKind, Subject
+from .choices import Metric, PeriodKind, Subject
 
 
 class RankingForm(forms.Form):
@@ -15,7 +15,7 @@ class RankingForm(forms.Form):
     on = forms.DateField(label=_("Any day of the period"))
     sort = forms.ChoiceField(
         label=_("Order"), required=False,
-        choices=[("total", _("By total score")), ("name", _("By name"))],
+        choices=[("total", _("By total score")), ("name", _("By name")), *Metric.choices],
     )  # fmt: skip
 
 

@@ -11,6 +11,20 @@ from gridgov.core.inputs import InputSchema, IsoDate
 
 SubjectIn = Literal["worker", "grid", "unit"]
 KindIn = Literal["month", "quarter", "year"]
+# The ranking's order: by total (the default), by name, or by one indicator's score.
+SortIn = Literal[
+    "total",
+    "name",
+    "closure_rate",
+    "on_time_rate",
+    "rework_rate",
+    "timely_filing_rate",
+    "timely_dispatch_rate",
+    "satisfied_share",
+    "visited_share",
+    "visit_on_time_share",
+    "manual",
+]
 
 
 class IndicatorOut(Schema):

@@ -65,6 +65,10 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         form.add_error(e.field if e.field in form.fields else None, str(e.message))
         return render(request, "inspections/coverage.html", ctx, status=400)
     keep = {"start": d["start"].isoformat(), "end": d["end"].isoformat()}
+    late = list(queries.overdue_rectifications(grid.code, today)[:100])
+    names = _grid_names({f.grid_code for f in late})
+    for f in late:
+        f.grid_name = names.get(f.grid_code, f.grid_code)  # type: ignore[attr-defined]
     lo, hi = subtree_range(grid.code)
     inspections = (
         Inspection.objects.filter(
@@ -76,7 +80,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     ctx.update(
         grid=grid, rows=rows, total=total, trail=trail(request.user, grid),
         keep=urlencode(keep), export={**keep, "node": grid.code},
-        late=list(queries.overdue_rectifications(grid.code, today)[:100]),
+        late=late,
         inspections=inspections, today=today,
         can_inspect=bool(queries.schedules(request.user).exists()),
     )  # fmt: skip

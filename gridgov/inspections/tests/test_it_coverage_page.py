@@ -99,6 +99,8 @@ def test_it_shows_due_versus_done_per_child_grid(cast: Any, done: Any) -> None:
     case = done.friday.findings.get().case
     assert [f.case for f in page.context["late"]] == [case]
     assert f'href="/cases/{case.number}/"' in text and "幸福路门前垃圾未清运" in text
+    late = page.content.decode().split('id="h-late"')[1].split("</section>")[0]
+    assert "甲社区第1网格" in late and "逾期未整改" in text
     # Drill down to a grid; its ancestors are links back up.
     grid = log_in(Client(), cast.head_a).get("/inspections/", {**NOVEMBER, "node": cast.a1.code})
     assert grid.status_code == 200

@@ -133,3 +133,22 @@ def test_it_lets_a_spot_check_choose_its_grid(cast: Any, plans: Any) -> None:
     assert (inspection.grid, inspection.target_code, inspection.on_time) == (
         cast.a2, cast.community_a.code, False,
     )  # fmt: skip
+
+
+def test_it_records_a_past_weeks_occurrence_on_the_day_given(cast: Any, plans: Any) -> None:
+    last_week = url(plans.friday, dt.date(2026, 11, 16), cast.a1.code)
+    client = log_in(Client(), cast.worker_a1)
+    page = client.get(last_week)
+    assert page.status_code == 200 and not page.context["in_period"] and page.context["late"]
+    # Now is in another period: the day it was done must be given, in its own period.
+    r = client.post(last_week, marks(plans.friday))
+    assert r.status_code == 400 and r.context["form"].errors["inspected_at"]
+    r = client.post(last_week, {**marks(plans.friday), "inspected_at": "2026-11-24T10:00"})
+    assert r.status_code == 400 and r.context["form"].errors["inspected_at"]
+    assert counts() == (0, 0, 0, 0)
+    r = client.post(last_week, {**marks(plans.friday), "inspected_at": "2026-11-21T10:00"})
+    assert r.status_code == 302
+    inspection = Inspection.objects.get()
+    assert (inspection.period_start, inspection.due_on, inspection.on_time) == (
+        dt.date(2026, 11, 16), dt.date(2026, 11, 20), False,
+    )  # fmt: skip

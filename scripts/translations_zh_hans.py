@@ -1627,6 +1627,11 @@ ZH_HANS = {
     "%(n)s of %(d)s: the cases or households behind it": "%(d)s 中的 %(n)s:查看对应的案件或住户",
     "A dash: nothing to count in the period; the indicator is left out and the other weights count in its place.": "“—”表示本周期无可统计数据,该指标不计分,由其余指标按权重折算。",
     "Trend": "趋势",
+    "Score (0–100)": "评分(0–100)",
+    "Reason": "理由",
+    "Give a score from 0 to 100 and a reason.": "请填写 0 到 100 的评分和理由。",
+    "Enter the %(name)s": "录入%(name)s",
+    "Save the score": "保存评分",
     "Total score over the last periods": "近几个周期的综合得分",
     "Scores run from 0 to 100 on each indicator's band; the total is weighted over the indicators with a figure. Grades: A from %(a)s, B from %(b)s, C from %(c)s, D below. Equal totals share a rank.": "各指标按计分区间折算为 0–100 分,综合得分按有数据的指标加权计算。等级:A 级 %(a)s 分以上,B 级 %(b)s 分以上,C 级 %(c)s 分以上,其余为 D 级。综合得分相同者名次并列。",
 }

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.inputs import TextForm
+
 from .choices import Metric, PeriodKind, Subject
 
 
@@ -23,3 +25,16 @@ class CardForm(forms.Form):
     node = forms.RegexField(label=_("Grid code"), regex=r"^\d{1,32}$", required=False)
     kind = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices)
     on = forms.DateField(label=_("Any day of the period"))
+
+
+class ScoreForm(TextForm):
+    """A head's score of a subject on a manual indicator for the card's period."""
+
+    indicator = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2_147_483_647)
+    kind = forms.ChoiceField(widget=forms.HiddenInput, choices=PeriodKind.choices)
+    on = forms.DateField(widget=forms.HiddenInput)
+    node = forms.RegexField(widget=forms.HiddenInput, regex=r"^\d{1,32}$", required=False)
+    score = forms.DecimalField(
+        label=_("Score (0–100)"), min_value=0, max_value=100, decimal_places=2
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("export/", views.ranking_export, name="export"),
     path("mine/", views.mine, name="mine"),
     path("card/<slug:subject>/<str:key>/", views.card_page, name="card"),
+    path("card/<slug:subject>/<str:key>/score/", views.score, name="score"),
 ]

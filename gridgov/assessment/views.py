@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gridgov.accounts.roles import Right
 from gridgov.core.errors import ServiceError
+from gridgov.core.scope import in_scope
 
-from . import queries
+from . import queries, services
 from .choices import Subject
-from .forms import CardForm, RankingForm
+from .forms import CardForm, RankingForm, ScoreForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -139,6 +141,57 @@ def card_page(request: HttpRequest, subject: str, key: str) -> HttpResponse:
         return render(request, "assessment/card.html", {"form": form}, status=400)
     ctx = {
         "form": form, "card": c, "grid": grid, "period": p, "set": s, "subject": subject,
-        "trend": _spark(trend),
+        "trend": _spark(trend), "scoring": _scoring(request.user, c, p, grid),
     }  # fmt: skip
     return render(request, "assessment/card.html", ctx)
+
+
+def _scoring(user: Any, c: queries.Card, p: queries.Period, grid: Any) -> list[Any]:
+    """(figure, form) of the card's manual indicators, if the person may score the subject."""
+    manual = [f for f in c.figures if f.indicator.metric == "manual"]
+    if not manual:
+        return []
+    code = services.subject_grid(c.subject, c.key)
+    if not code or not in_scope(user, code, Right.ASSESS):
+        return []
+    out = []
+    for f in manual:
+        initial = {
+            "indicator": f.indicator.pk, "kind": p.kind, "on": p.start, "node": grid.code,
+            "score": f.raw, "reason": f.note,
+        }  # fmt: skip
+        out.append((f, ScoreForm(initial=initial)))
+    return out
+
+
+@require_POST
+@login_required
+def score(request: HttpRequest, subject: str, key: str) -> HttpResponse:
+    """Enter a head's score from the card page; back to the card."""
+    from .models import Indicator
+
+    form = ScoreForm(request.POST)
+    if subject not in Subject.values:
+        raise Http404
+    if not form.is_valid():
+        return HttpResponse(_("Give a score from 0 to 100 and a reason."), status=400)
+    d = form.cleaned_data
+    indicator = (
+        Indicator.objects.select_related("set")
+        .filter(pk=d["indicator"], set__active=True, set__subject=subject)
+        .first()
+    )
+    if indicator is None:
+        raise Http404
+    try:
+        p = queries.period_of(d["kind"], d["on"])
+        services.enter_score(
+            actor=request.user, indicator=indicator, subject_key=key, period=p,
+            score=d["score"], reason=d["reason"],
+        )  # fmt: skip
+    except ServiceError as e:
+        _refuse(e)
+        return HttpResponse(str(e.message), status=400)
+    url = reverse("assessment:card", args=[subject, key])
+    query = {"kind": p.kind, "on": p.start.isoformat(), "node": d["node"] or ""}
+    return redirect(f"{url}?{urlencode(query)}")

@@ -81,3 +81,28 @@ def test_it_exports_the_ranking_audited(cast: Any, month: Any) -> None:
         (1, "甲社区第1网格", 29.17, "D"), (2, "甲社区第2网格", 15.38, "D")
     ]  # fmt: skip
     assert AuditEntry.objects.filter(action="assessment.export").count() == 1
+
+
+def test_it_lets_a_head_score_a_worker_from_the_card(cast: Any, month: Any) -> None:
+    from gridgov.assessment.models import Indicator, ManualScore
+
+    card = f"/assessment/card/worker/{cast.worker_a1.pk}/?node={cast.community_a.code}&on={ON}"
+    assert "score-form" in page(cast.head_a).get(card).content.decode()
+    own = f"/assessment/card/worker/{cast.worker_a1.pk}/?node={cast.a1.code}&on={ON}"
+    assert "score-form" not in page(cast.worker_a1).get(own).content.decode()
+    manual = Indicator.objects.get(set__slug="grid-worker", metric="manual")
+    data = {"indicator": manual.pk, "kind": "month", "on": "2025-03-01",
+            "node": cast.community_a.code, "score": "80", "reason": "台账齐全"}  # fmt: skip
+    url = f"/assessment/card/worker/{cast.worker_a1.pk}/score/"
+    assert page(None).post(url, data).status_code == 302  # to the login page
+    assert page(cast.worker_a1).post(url, data).status_code == 403
+    other = f"/assessment/card/worker/{cast.worker_b1.pk}/score/"
+    assert page(cast.head_a).post(other, data).status_code == 404
+    assert not ManualScore.objects.exists()
+    r = page(cast.head_a).post(url, data)
+    assert r.status_code == 302 and r["Location"].startswith(
+        f"/assessment/card/worker/{cast.worker_a1.pk}/?kind=month&on=2025-03-01"
+    )
+    assert ManualScore.objects.get().reason == "台账齐全"
+    html = page(cast.head_a).get(r["Location"]).content.decode()
+    assert "33.0" in html and "台账齐全" in html

@@ -51,6 +51,19 @@ def test_it_ranks_and_shows_cards_on_a_desktop_and_a_phone(
     assert path.startswith(f"/assessment/card/grid/{c.a1.code}/?")
     assert desk.locator("svg[role=img] rect").count() == 6
     base.shoot(desk, "assessment-card-1280")
+    # The head scores the grid's worker on their card, from the keyboard.
+    desk.goto(
+        f"{live_server.url}/assessment/card/worker/{c.worker_a1.pk}/"
+        f"?node={c.community_a.code}&on=2025-03-15"
+    )
+    desk.locator("#id_score").focus()
+    desk.keyboard.type("80")
+    desk.keyboard.press("Tab")
+    desk.keyboard.type("台账齐全,按时参加例会")
+    assert all(label for _id, label in desk.evaluate(base.LABELS))
+    base.path_after(desk, lambda: desk.keyboard.press("Enter"))
+    assert "33.0" in desk.locator(".card-total").inner_text()
+    base.shoot(desk, "assessment-score-1280")
 
     phone = open_page(viewport=base.PHONE, user=c.worker_a1)
     phone.goto(f"{live_server.url}/assessment/mine/")

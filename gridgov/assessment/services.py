@@ -28,7 +28,7 @@ def subject_grid(subject: str, key: str) -> str:
 
     if subject == Subject.GRID:
         return key if Grid.objects.filter(network__slug="comprehensive", code=key).exists() else ""
-    if not key.isdigit() or len(key) > 18:
+    if not (key.isascii() and key.isdigit()) or len(key) > 18:
         return ""
     if subject == Subject.UNIT:
         return str(

@@ -115,6 +115,9 @@ def test_it_enters_a_heads_score_with_its_reason_audited(cast: Any, month: Any) 
     )
     other = {**body, "subject": str(cast.worker_b1.pk)}
     assert api(cast, "head_a").post(url, other, content_type="application/json").status_code == 404
+    # An Arabic-Indic digit is a digit to Python, not a user id.
+    arabic = {**body, "subject": "\u0661"}
+    assert api(cast, "admin").post(url, arabic, content_type="application/json").status_code == 404
     computed = {
         **body,
         "indicator": Indicator.objects.get(set__slug="grid-worker", metric="closure_rate").pk,

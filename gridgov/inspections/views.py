@@ -66,17 +66,17 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         return render(request, "inspections/coverage.html", ctx, status=400)
     keep = {"start": d["start"].isoformat(), "end": d["end"].isoformat()}
     late = list(queries.overdue_rectifications(grid.code, today)[:100])
-    names = _grid_names({f.grid_code for f in late})
-    for f in late:
-        f.grid_name = names.get(f.grid_code, f.grid_code)  # type: ignore[attr-defined]
     lo, hi = subtree_range(grid.code)
-    inspections = (
+    inspections = list(
         Inspection.objects.filter(
             grid_code__gte=lo, grid_code__lt=hi, inspected_at__gte=low, inspected_at__lt=high
         )
         .select_related("template", "inspector")
         .prefetch_related("findings__case")[:50]
     )
+    names = _grid_names({x.grid_code for x in [*late, *inspections]})
+    for x in [*late, *inspections]:
+        x.grid_name = names.get(x.grid_code, x.grid_code)  # type: ignore[union-attr]
     ctx.update(
         grid=grid, rows=rows, total=total, trail=trail(request.user, grid),
         keep=urlencode(keep), export={**keep, "node": grid.code},

@@ -112,3 +112,13 @@ def test_it_records_an_inspection_on_a_phone(
     assert (inspection.grid_id, inspection.score) == (c.a1.pk, 3)
     assert Case.objects.get().description == "楼道堆放杂物"
     assert "检查已登记" in phone.locator("main").inner_text()
+
+    desk = open_page(user=c.head_a)
+    desk.goto(f"{live_server.url}/inspections/?node={c.community_a.code}")
+    assert desk.locator("h1").inner_text().startswith("检查")
+    row = desk.locator(".coverage-table tbody tr", has_text="甲社区第1网格")
+    assert row.locator("td").nth(1).inner_text() == "1"  # done
+    # The period's inspection, with its grid's name and the case its finding opened.
+    listed = desk.locator("section", has_text="期间的检查").inner_text()
+    assert "甲社区第1网格" in listed and Case.objects.get().number in listed
+    base.shoot(desk, "inspections-coverage-1280")

@@ -53,6 +53,7 @@ def test_it_shows_a_card_with_its_figures_links_and_trend(cast: Any, month: Any)
     html = r.content.decode()
     assert "70 / 350" in html and "/visits/?" in html and "/cases/indicators/?" in html
     assert "<svg" in html and "2024-10" in html and "<script>" not in html
+    assert page(None).get(f"/assessment/card/grid/{cast.a1.code}/").status_code == 302
     other = f"/assessment/card/worker/{cast.worker_b1.pk}/?node={cast.b1.code}&on={ON}"
     assert page(cast.worker_a1).get(other).status_code == 404
     assert page(cast.head_a).get(other).status_code == 404
@@ -66,6 +67,7 @@ def test_it_exports_the_ranking_audited(cast: Any, month: Any) -> None:
     from openpyxl import load_workbook
 
     data = {"node": cast.community_a.code, "subject": "grid", "kind": "month", "on": ON}
+    assert page(None).post("/assessment/export/", data).status_code == 302  # to log in
     assert (
         page(cast.worker_a1).post("/assessment/export/", {**data, "node": cast.a1.code}).status_code
         == 403

@@ -72,3 +72,9 @@ def test_it_ranks_and_shows_cards_on_a_desktop_and_a_phone(
     assert phone.evaluate(base.PAGE_WIDTH) <= base.PHONE["width"]
     assert all(label for _id, label in phone.evaluate(base.LABELS))
     base.shoot(phone, "assessment-card-360")
+
+    head_phone = open_page(viewport=base.PHONE, user=c.head_a)
+    head_phone.goto(f"{live_server.url}/assessment/?node={c.community_a.code}&on=2025-03-15")
+    assert head_phone.locator("table.ranking-table tbody tr").count() == 2
+    assert head_phone.evaluate(base.PAGE_WIDTH) <= base.PHONE["width"]
+    base.shoot(head_phone, "assessment-ranking-360")

@@ -1634,4 +1634,5 @@ ZH_HANS = {
     "Save the score": "保存评分",
     "Total score over the last periods": "近几个周期的综合得分",
     "Scores run from 0 to 100 on each indicator's band; the total is weighted over the indicators with a figure. Grades: A from %(a)s, B from %(b)s, C from %(c)s, D below. Equal totals share a rank.": "各指标按计分区间折算为 0–100 分,综合得分按有数据的指标加权计算。等级:A 级 %(a)s 分以上,B 级 %(b)s 分以上,C 级 %(c)s 分以上,其余为 D 级。综合得分相同者名次并列。",
+    "%(m)s m": "%(m)s 米",
 }

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.accounts.roles import Right
-from gridgov.core.errors import ServiceError
+from gridgov.core.errors import ServiceError, refuse_page
 from gridgov.core.scope import in_scope
 
 from . import queries, services
@@ -25,13 +25,6 @@ from .choices import Subject
 from .forms import CardForm, RankingForm, ScoreForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _refuse(e: ServiceError) -> None:
-    if e.status == 404:
-        raise Http404 from None
-    if e.status == 403:
-        raise PermissionDenied from None
 
 
 def _values(data: Any, **defaults: str) -> dict[str, Any]:
@@ -59,7 +52,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
         s = queries.active_set(d["subject"])
         rows = queries.rank(queries.cards(grid, d["subject"], p, s), d["sort"] or "total")
     except ServiceError as e:
-        _refuse(e)
+        refuse_page(e)
         form.add_error(e.field if e.field in form.fields else None, str(e.message))
         return render(request, "assessment/ranking.html", ctx, status=400)
     keep = {"kind": p.kind, "on": p.start.isoformat()}
@@ -87,7 +80,7 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
             sort=d["sort"] or "total",
         )  # fmt: skip
     except ServiceError as e:
-        _refuse(e)
+        refuse_page(e)
         return HttpResponse(str(e.message), status=400)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
@@ -136,7 +129,7 @@ def card_page(request: HttpRequest, subject: str, key: str) -> HttpResponse:
         s = queries.active_set(subject)
         trend = queries.trend(subject, grid, key, p, s)
     except ServiceError as e:
-        _refuse(e)
+        refuse_page(e)
         form.add_error(e.field if e.field in form.fields else None, str(e.message))
         return render(request, "assessment/card.html", {"form": form}, status=400)
     ctx = {
@@ -190,7 +183,7 @@ def score(request: HttpRequest, subject: str, key: str) -> HttpResponse:
             score=d["score"], reason=d["reason"],
         )  # fmt: skip
     except ServiceError as e:
-        _refuse(e)
+        refuse_page(e)
         return HttpResponse(str(e.message), status=400)
     url = reverse("assessment:card", args=[subject, key])
     query = {"kind": p.kind, "on": p.start.isoformat(), "node": d["node"] or ""}

@@ -5,7 +5,7 @@ without the right "assess" 403; a grid worker sees their own card."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,13 +18,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.accounts.roles import Right
 from gridgov.core.errors import ServiceError, refuse_page
+from gridgov.core.exports import xlsx_response
 from gridgov.core.scope import in_scope
 
 from . import queries, services
 from .choices import Subject
 from .forms import CardForm, RankingForm, ScoreForm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _values(data: Any, **defaults: str) -> dict[str, Any]:
@@ -82,9 +81,7 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
     except ServiceError as e:
         refuse_page(e)
         return HttpResponse(str(e.message), status=400)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return xlsx_response(data, name)
 
 
 @require_GET

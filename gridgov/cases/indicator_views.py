@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -19,11 +19,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.core.errors import ServiceError, refuse_page
+from gridgov.core.exports import xlsx_response
 from gridgov.grids.queries import trail
 
 from . import indicators
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BY_CHOICES = (
     ("grid", gettext_lazy("Grid")),
     ("unit", gettext_lazy("Handling unit")),
@@ -101,6 +101,4 @@ def indicators_export(request: HttpRequest) -> HttpResponse:
     except ServiceError as e:
         refuse_page(e)
         return HttpResponse(str(e.message), status=400)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return xlsx_response(data, name)

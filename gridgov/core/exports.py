@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # (header, the value of a row, column width)
 Column = tuple[str, Callable[[Any], Any], int]
 
@@ -35,3 +36,14 @@ def table_xlsx(
                    "rows": len(rows) - 1},
         )  # fmt: skip
     return data, f"{title}-{node}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+
+
+def xlsx_response(data: bytes, name: str) -> Any:
+    """A workbook as a download named `name` (any script: RFC 5987 encoding)."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

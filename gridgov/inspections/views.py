@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.core.errors import ServiceError, refuse_page
+from gridgov.core.exports import xlsx_response
 from gridgov.core.lib import worktime
 from gridgov.core.lib.codes import subtree_range
 from gridgov.core.scope import in_scope
 from gridgov.grids.queries import trail
 from gridgov.visits.queries import default_node, node_for
 from gridgov.visits.queries import period as day_range
-from gridgov.visits.views import XLSX
 
 from . import occurrences, queries, services
 from .choices import Targets
@@ -101,9 +101,7 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
     except ServiceError as e:
         refuse_page(e)
         return HttpResponse(str(e.message), status=400)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return xlsx_response(data, name)
 
 
 # ---------------------------------------------------------------- phone: inspections due

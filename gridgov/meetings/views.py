@@ -21,14 +21,13 @@ from django.views.decorators.http import require_GET, require_POST
 from gridgov.accounts.models import User
 from gridgov.cases.models import Case
 from gridgov.core.errors import ServiceError, refuse_page
+from gridgov.core.exports import xlsx_response
 from gridgov.core.scope import in_scope
 
 from . import queries, services
 from .choices import Kind, Presence
 from .forms import AttendanceForm, DoneForm, MeetingForm, MinutesForm, TaskFilterForm, TaskForm
 from .models import Attendance, FollowUp, Meeting
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _level(request: HttpRequest, code: str) -> Any:
@@ -356,6 +355,4 @@ def task_export(request: HttpRequest) -> HttpResponse:
     except ServiceError as e:
         refuse_page(e, (None, "grid"))
         raise
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return xlsx_response(data, name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.core.errors import ServiceError, refuse_page
+from gridgov.core.exports import xlsx_response
 from gridgov.core.scope import holds_anywhere, in_scope
 from gridgov.grids.queries import trail
 from gridgov.registry.choices import TagKind
@@ -29,7 +30,6 @@ from . import queries, services
 from .forms import CoverageForm, RecordForm
 from .models import Schedule, Visit, VisitPhoto
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN = 200  # households on the phone list: more is not a day's work
 
 
@@ -204,9 +204,7 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
     except ServiceError as e:
         refuse_page(e)
         return HttpResponse(str(e.message), status=400)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return xlsx_response(data, name)
 
 
 @require_GET

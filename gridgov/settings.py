@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "gridgov.assessment",
     "gridgov.meetings",
     "gridgov.inspections",
+    "gridgov.safety",
     "gridgov.web",
     "gridgov.demo",
 ]

@@ -128,6 +128,7 @@ from gridgov.meetings.api import router as meetings_router  # noqa: E402
 from gridgov.notices.api import router as notices_router  # noqa: E402
 from gridgov.party.api import router as party_router  # noqa: E402
 from gridgov.registry.api import router as registry_router  # noqa: E402
+from gridgov.safety.api import router as safety_router  # noqa: E402
 from gridgov.teams.api import router as teams_router  # noqa: E402
 from gridgov.teams.api_boards import router as boards_router  # noqa: E402
 from gridgov.visits.api import router as visits_router  # noqa: E402
@@ -141,6 +142,7 @@ api.add_router("/visits", visits_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/meetings", meetings_router)
+api.add_router("/safety", safety_router)
 api.add_router("/teams/boards", boards_router)
 # After the boards: "/teams/{network}/{code}" would otherwise take "/teams/boards/…".
 api.add_router("/teams", teams_router)

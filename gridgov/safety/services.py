@@ -28,14 +28,26 @@ def _invalid(message: Any, field: str, status: int = 422) -> ServiceError:
 
 
 def scheme_for(actor: Any, code: str, right: str | None = None) -> Scheme:
-    """The scheme of the enterprise `code`: 404 unknown or out of scope, 403 without
-    `right` there."""
+    """The scheme of the enterprise `code`: 404 unknown or out of scope (a member holding
+    a post in it sees it), 403 without `right` on the enterprise."""
     scheme = Scheme.objects.select_related("grid__network").filter(grid_code=code).first()
-    if scheme is None or not in_scope(actor, code):
+    if scheme is None or not sees(actor, scheme):
         raise NotFound(_("No enterprise safety scheme with this code."), field="enterprise")
     if right and not in_scope(actor, code, right):
         raise Forbidden(_("You may not do this for this enterprise."))
     return scheme
+
+
+def sees(actor: Any, scheme: Scheme) -> bool:
+    """In scope of the enterprise, or holding a post in it (a member sees its rules and
+    their own deductions)."""
+    from gridgov.core.scope import _assignments
+
+    if in_scope(actor, scheme.grid_code):
+        return True
+    if not actor or not actor.is_authenticated or not actor.is_active:
+        return False
+    return any(code.startswith(scheme.grid_code) for code, _role in _assignments(actor))
 
 
 def may_record(actor: Any, scheme: Scheme, grid_code: str) -> bool:

@@ -36,7 +36,7 @@ START = dt.date(2025, 3, 1)
 
 
 def build_enterprise(cast: Any) -> SimpleNamespace:
-    from gridgov.accounts.models import Assignment, User
+    from gridgov.accounts.models import ApiToken, Assignment, User
     from gridgov.accounts.roles import Role
     from gridgov.demo.generate import ensure_networks
     from gridgov.grids.models import Grid
@@ -75,6 +75,7 @@ def build_enterprise(cast: Any) -> SimpleNamespace:
     x.h2 = person("h2", x.d2, Role.GRID_HEAD)
     x.d = person("d", x.p211, Role.GRID_WORKER)
     x.e_ = person("e", x.p211, Role.GRID_WORKER)
+    x.tokens = {u.username: ApiToken.issue(u, "test")[1] for u in (x.boss, x.officer, x.h1, x.a)}
     x.scheme = Scheme.objects.create(
         grid=x.e, grid_code=E, name="宁夏示范化工有限公司", starts_on=START
     )

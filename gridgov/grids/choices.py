@@ -23,3 +23,14 @@ class DedicatedType(models.TextChoices):
     BUSINESS_DISTRICT = "business_district", _("Business district")
     OFFICE_BUILDING = "office_building", _("Office building")
     MARKET = "market", _("Market")
+
+
+class RoadKind(models.TextChoices):
+    ROAD = "road", _("Road")
+    LANE = "lane", _("Lane")
+
+
+class DraftStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACCEPTED = "accepted", _("Accepted")
+    DISCARDED = "discarded", _("Discarded")

@@ -209,3 +209,10 @@ class BoundaryStamp(models.Model):
 
     def __str__(self) -> str:
         return f"boundary stamp {self.version}"
+
+
+# Roads and division drafts live in grids.division; importing them here registers them in
+# the grids app.
+from .division.models import DivisionDraft, Road  # noqa: E402
+
+__all__ = ["BoundaryStamp", "DivisionDraft", "Grid", "GridSuccession", "Network", "Road"]

@@ -120,7 +120,7 @@ def build(
                 where[p] = q
         lost = [n for n, q in enumerate(where) if q < 0]
         if lost:  # a building point a little outside the parent: the nearest block
-            near = tree.query_nearest([pts[n] for n in lost], return_all=False)
+            near = tree.query_nearest([pts[n] for n in lost], all_matches=False)
             for n, q in zip(lost, near[1].tolist(), strict=True):
                 where[n] = q
     members: list[list[int]] = [[] for _ in blocks]

@@ -74,12 +74,15 @@ class _State:
             [ln - (1 - ROAD_COST) * rd for ln, rd in zip(g.nlen[i], g.nroad[i], strict=True)]
             for i in range(g.n)
         ]
+        lengths = [c for row in self.cost for c in row]
+        mean_len = sum(lengths) / len(lengths) if lengths else 1.0
+        # Sizes drift towards the target: a grid at a bound costs about six block edges.
+        half = max(1.0, (b.high - b.low) / 2)
+        self.balance_weight = 6.0 * mean_len / (half * half)
         self.change_weight = 0.0
         if anchor is not None:
-            # Moving a block off today's grid costs as much as cutting across blocks
-            # `CHANGE` times the mean edge length per mean block of households.
-            lengths = [c for row in self.cost for c in row]
-            mean_len = sum(lengths) / len(lengths) if lengths else 1.0
+            # Moving a block off today's grid costs four mean edges per mean block's
+            # households: boundaries move only where that buys much shorter ones.
             mean_w = max(1.0, sum(g.w) / max(1, g.n))
             self.change_weight = 4.0 * mean_len / mean_w
 
@@ -132,6 +135,10 @@ class _State:
                 d += c
             elif lab[j] == to:
                 d -= c
+        w, t, s = self.g.w[i], self.b.target, self.s
+        d += self.balance_weight * (
+            (s[fr] - w - t) ** 2 + (s[to] + w - t) ** 2 - (s[fr] - t) ** 2 - (s[to] - t) ** 2
+        )
         if self.anchor is not None:
             a = self.anchor[i]
             d += self.change_weight * self.g.w[i] * ((a == fr) - (a == to))
@@ -173,7 +180,8 @@ def _power_assign(pts: np.ndarray, wts: np.ndarray, k: int, area: float, seed: i
         d = ((pts[:, None, :] - centres[None, :, :]) ** 2).sum(2) - offset[None, :]
         lab = d.argmin(1)
         sizes = np.bincount(lab, weights=wts, minlength=k)
-        step = 0.6 if it < 40 else 0.3
+        # Larger steps oscillate (regions empty one round, double the next).
+        step = 0.2 if it < 30 else 0.1
         offset += step * scale * (cap - sizes) / cap
         offset -= offset.mean()
         if it % 3 == 2 and it < 50:

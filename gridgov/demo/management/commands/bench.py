@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gridgov.demo import bench, bench_cases, bench_http, bench_visits
+from gridgov.demo import bench, bench_cases, bench_divide, bench_http, bench_visits
 
 
 class Command(BaseCommand):
@@ -18,13 +18,14 @@ class Command(BaseCommand):
         " `bench registry` times resident search against it;"
         " `bench http` drives the production server (`gridgov serve`) over loopback;"
         " `bench cases` times case intake over HTTP, the deadline sweep and the indicators;"
-        " `bench visits` times due visits and coverage."
+        " `bench visits` times due visits and coverage;"
+        " `bench divide` times the grid partitioner on synthetic blocks."
         " All use fixed seeds and print sizes, cores and load with the figures."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(
-            dest="bench", required=True, metavar="{seed,lookup,registry,http,cases,visits}"
+            dest="bench", required=True, metavar="{seed,lookup,registry,http,cases,visits,divide}"
         )
 
         seed = subcommands.add_parser(
@@ -170,12 +171,35 @@ class Command(BaseCommand):
         visits.add_argument("--use-configured-db", action="store_true")
         visits.add_argument("--temporary-db", help=argparse.SUPPRESS)
 
+        divide = subcommands.add_parser(
+            "divide",
+            help="the grid partitioner on synthetic Voronoi blocks (no database)",
+            description=(
+                "Divide synthetic Voronoi blocks (fixed seeds) into grids: a community (100"
+                " blocks), a street (1,000 blocks, ~41,000 households) and a county (~130,000"
+                " households), then re-divide the street after a tenth of its blocks changed."
+                " Prints sizes, cores, times, the share of grids within the bounds, mean"
+                " Polsby-Popper and the share of boundary on roads; METIS as a comparison when"
+                " pymetis is installed (skipped otherwise)."
+            ),
+        )
+        divide.add_argument("--min", type=int, default=300, dest="minimum")
+        divide.add_argument("--max", type=int, default=500, dest="maximum")
+        divide.add_argument("--target", type=int, default=400)
+
     def handle(self, *args: object, **opts: object) -> None:
         def write(text: str) -> None:
             self.stdout.write(text)
 
         try:
-            if opts["bench"] == "http":
+            if opts["bench"] == "divide":
+                from gridgov.grids.division.partition import Bounds
+
+                lo, hi, target = opts["minimum"], opts["maximum"], opts["target"]
+                if not 0 < lo <= target <= hi:  # type: ignore[operator]
+                    raise CommandError("need 0 < --min <= --target <= --max")
+                bench_divide.run(write, Bounds(lo, hi, target))  # type: ignore[arg-type]
+            elif opts["bench"] == "http":
                 self._http(opts, write)
             elif opts["bench"] == "cases":
                 self._cases(opts, write)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("m/patrol/", include((inspection_urls.patrol, "m_patrol"))),
     path("inspections/", include("gridgov.inspections.urls")),
     path("meetings/", include("gridgov.meetings.urls")),
+    path("safety/", include("gridgov.safety.urls")),
     path("report/", include("gridgov.intake.urls")),
     path("open311/v2/", include("gridgov.cases.open311_urls")),
     path("party/", include("gridgov.party.urls")),

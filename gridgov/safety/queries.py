@@ -91,6 +91,7 @@ class PersonRow:
     inspection: int = 0  # on inspections' check lists
     score: int = 0
     rank: int | None = None
+    grid_label: str = ""
 
     @property
     def deducted(self) -> int:
@@ -220,6 +221,7 @@ def month_figures(scheme: Scheme, month: dt.date) -> MonthFigures:
         book = ledger.get(pk, {})
         row.violator, row.joint = book.get(Share.VIOLATOR, 0), book.get(Share.JOINT, 0)
         row.inspection = inspected.get(pk, 0)
+        row.grid_label = out.grids.get(own, "")
         row.score = scheme.base_score - row.deducted
         out.persons.append(row)
     out.persons.sort(key=lambda r: (-r.score, r.name, r.person_id))
@@ -248,6 +250,8 @@ def month_figures(scheme: Scheme, month: dt.date) -> MonthFigures:
         .annotate(deducted=Sum("deductions__points", filter=Q(deductions__reversal=False)))
         .order_by("happened_on", "id")
     )  # fmt: skip
+    for v in out.violations:
+        v.grid_label = out.grids.get(v.grid_code, v.grid_code)  # type: ignore[attr-defined]
     out.inspections = _inspections(scheme, month, end)
     return out
 

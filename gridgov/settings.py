@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "gridgov.meetings",
     "gridgov.inspections",
     "gridgov.safety",
+    "gridgov.moralbank",
     "gridgov.web",
     "gridgov.demo",
 ]

@@ -49,6 +49,14 @@ class Right(models.TextChoices):
     # minutes, decisions and follow-up tasks. Grid heads (the secretaries of plan 4) and
     # party branch secretaries, who chair the party-building meetings (ADR 0024).
     HOLD_MEETINGS = "meetings.hold", _("Hold meetings and set follow-up tasks")
+    # The village moral bank (plan 8, ADR 0027). Receiving declarations, reports and
+    # objections (orally, by phone, in writing) is the village's grid staff's work; running
+    # the scheme (joining, rules, review group, the committee's check, vetoes, goods, stock,
+    # money) is the village committee's, whose secretary is the village's grid head. Votes
+    # belong to the review group's members and redemption to the points' keepers: data of
+    # the moral bank, not roles.
+    MORAL_RECORD = "moralbank.record", _("Receive moral bank declarations and objections")
+    MORAL_MANAGE = "moralbank.manage", _("Run the village moral bank (committee)")
 
 
 V, G, A, R, P, T = (
@@ -66,10 +74,11 @@ REPORT, DISPATCH, CLOSE, ASSESS, MEET = (
     Right.ASSESS,
     Right.HOLD_MEETINGS,
 )
+MB_REC, MB_RUN = Right.MORAL_RECORD, Right.MORAL_MANAGE
 
 RIGHTS: dict[str, frozenset[str]] = {
-    Role.GRID_HEAD: frozenset({V, R, P, T, REPORT, DISPATCH, CLOSE, ASSESS, MEET}),
-    Role.GRID_WORKER: frozenset({V, R, REPORT}),
+    Role.GRID_HEAD: frozenset({V, R, P, T, REPORT, DISPATCH, CLOSE, ASSESS, MEET, MB_REC, MB_RUN}),
+    Role.GRID_WORKER: frozenset({V, R, REPORT, MB_REC}),
     Role.GRID_INSTRUCTOR: frozenset({V, REPORT}),
     Role.GRID_INFORMANT: frozenset({V, REPORT}),
     Role.VOLUNTEER: frozenset({REPORT}),
@@ -79,8 +88,10 @@ RIGHTS: dict[str, frozenset[str]] = {
     Role.GRID_ADMIN: frozenset({V, G, T}),
     Role.AUDITOR: frozenset({V, A}),
     # Everything in the subtree but seeing personal data in full, which stays a role's own.
-    Role.ADMINISTRATOR: frozenset({V, G, A, R, T, REPORT, DISPATCH, CLOSE, ASSESS, MEET}),
-    Role.BRANCH_SECRETARY: frozenset({V, REPORT, MEET}),
+    Role.ADMINISTRATOR: frozenset(
+        {V, G, A, R, T, REPORT, DISPATCH, CLOSE, ASSESS, MEET, MB_REC, MB_RUN}
+    ),
+    Role.BRANCH_SECRETARY: frozenset({V, REPORT, MEET, MB_REC}),
     Role.BRANCH_COMMITTEE: frozenset({V, REPORT}),
     Role.PARTY_GROUP_LEADER: frozenset({V, REPORT}),
     Role.PARTY_CENTRAL_HOUSEHOLD: frozenset({REPORT}),

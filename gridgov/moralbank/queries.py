@@ -1,0 +1,157 @@
+"""What the moral bank's pages and API read: the year-end ranking, the honour roll, the
+negative list, the notice board and a village's figures. Everything a public page shows
+goes through `public_name`: what the village chose to publish of a household."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from gridgov.registry.choices import Relation
+from gridgov.registry.models import Resident
+
+from .choices import Category, EntryKind, Status
+from .models import Account, AccountYear, Declaration, Entry, Veto, Village
+
+HONOURED = (Category.GOOD_DEEDS, Category.MODELS, Category.HONOUR)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    account: Account
+    points: int
+    members: int
+    average: Fraction
+    proposed: bool
+    name: str
+
+
+def heads(accounts: list[Account]) -> dict[int, str]:
+    """Household id → the head's name (one query)."""
+    rows = Resident.objects.filter(
+        household_id__in=[a.household_id for a in accounts], relation=Relation.HEAD
+    ).values_list("household_id", "name")
+    return dict(rows)
+
+
+def public_name(village: Village, account: Account, head: str) -> str:
+    """A household as the village publishes it: the head's surname and the card number
+    (张** · 00012), or the full name where the village decided to publish names."""
+    if village.publish_names and head:
+        return f"{head} · {account.card}"
+    if head:
+        return f"{head[0]}{'*' * (len(head) - 1)} · {account.card}"
+    return account.card
+
+
+def vetoed(village: Village, year: int) -> set[int]:
+    return set(Veto.objects.filter(account__village=village, year=year).values_list(
+        "account_id", flat=True))  # fmt: skip
+
+
+def ranking(village: Village, year: int) -> list[Ranked]:
+    """The year-end ranking (R-MORAL-7): household average = the year's points (awards −
+    deductions posted in the year) / household members; households under veto and those
+    with no member registered are left out; equal averages share a rank; the first
+    `village.top_n` ranks are proposed for awards."""
+    out = vetoed(village, year)
+    rows = list(
+        AccountYear.objects.filter(account__village=village, year=year, earned__gt=0)
+        .exclude(account_id__in=out)
+        .filter(account__household__member_count__gt=0)
+        .select_related("account", "account__household")
+    )
+    names = heads([r.account for r in rows])
+    scored = sorted(
+        ((Fraction(r.earned, r.account.household.member_count), r) for r in rows),
+        key=lambda p: (-p[0], -p[1].earned, p[1].account.card),
+    )
+    result: list[Ranked] = []
+    for i, (avg, r) in enumerate(scored, 1):
+        rank = result[-1].rank if result and result[-1].average == avg else i
+        result.append(
+            Ranked(
+                rank=rank,
+                account=r.account,
+                points=r.earned,
+                members=r.account.household.member_count,
+                average=avg,
+                proposed=rank <= village.top_n,
+                name=public_name(village, r.account, names.get(r.account.household_id, "")),
+            )
+        )
+    return result
+
+
+def honour_roll(village: Village, year: int) -> list[dict[str, Any]]:
+    """Good deeds, role models and honours posted in the year (光榮榜), newest first;
+    households under veto are not on it."""
+    rows = list(
+        Declaration.objects.filter(
+            village=village,
+            status=Status.POSTED,
+            points__gt=0,
+            item__category__in=HONOURED,
+            posted_at__year=year,
+        )
+        .exclude(account_id__in=vetoed(village, year))
+        .select_related("item", "account")
+        .order_by("-posted_at", "-id")
+    )
+    names = heads([d.account for d in rows])
+    return [
+        {
+            "name": public_name(village, d.account, names.get(d.account.household_id, "")),
+            "item": d.item.title,
+            "category": d.item.get_category_display(),
+            "points": d.points,
+            "on": d.happened_on,
+        }
+        for d in rows
+    ]
+
+
+def negative_list(village: Village, year: int, board: str = "") -> list[Veto]:
+    rows = Veto.objects.filter(account__village=village, year=year).select_related(
+        "item", "account", "decided_by"
+    )
+    return list(rows.filter(board=board) if board else rows)
+
+
+def on_notice(village: Village, now: dt.datetime) -> list[Declaration]:
+    """The items on the notice board: on notice (or stopped by an objection) and not
+    ended. What is published of each: the household as the village publishes it, the item
+    and points, the day and place of the deed; never who declared or reported it."""
+    return list(
+        Declaration.objects.filter(village=village)
+        .filter(Q(status=Status.ON_NOTICE, notice_until__gt=now) | Q(status=Status.OBJECTED))
+        .select_related("item", "account")
+        .order_by("notice_until", "id")
+    )
+
+
+def figures(village: Village, year: int) -> dict[str, Any]:
+    """A village's year: participation, points awarded and deducted by category,
+    redeemed, and the households on the negative list."""
+    entries = Entry.objects.filter(account__village=village, year=year)
+    by_category = dict(
+        entries.filter(declaration__isnull=False, reverses__isnull=True)
+        .values_list("declaration__item__category")
+        .annotate(s=Sum("savings_delta"))
+        .order_by()
+    )
+    redeemed = -(
+        entries.filter(kind=EntryKind.REDEMPTION).aggregate(s=Sum("redeemable_delta"))["s"] or 0
+    )
+    accounts = Account.objects.filter(village=village).aggregate(
+        n=Count("id"), active=Count("years", filter=Q(years__year=year), distinct=True)
+    )
+    return {
+        "accounts": accounts["n"], "active": accounts["active"], "by_category": by_category,
+        "redeemed": redeemed, "vetoed": len(vetoed(village, year)),
+    }  # fmt: skip

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from gridgov.demo.cases import ensure_demo_cases
 from gridgov.demo.inspections import ensure_demo_inspections
 from gridgov.demo.meetings import ensure_demo_meetings
+from gridgov.demo.safety import ensure_demo_safety, safety_login
 from gridgov.demo.teams import ensure_demo_team
 from gridgov.demo.users import ensure_demo_users
 from gridgov.demo.visits import ensure_demo_visits
@@ -51,9 +52,17 @@ class Command(BaseCommand):
         meetings = ensure_demo_meetings()
         if meetings:
             self.stdout.write(f"Gave the levels the meetings of the last months: {meetings}.")
+        violations, _lead = ensure_demo_safety()
+        if violations:
+            self.stdout.write(
+                f"Gave an enterprise its safety grids and months of violations: {violations}."
+            )
         # A district seeded before the party network existed gets one now (once).
         build_party_network()
         users = ensure_demo_users()
+        login = safety_login()
+        if login:
+            users.append(login)
         port = os.environ.get("PORT", "8000")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"gridgov demo: http://127.0.0.1:{port}/"))

@@ -222,3 +222,7 @@ def size_report(request: HttpRequest, code: str, network: str = "comprehensive")
             if r.flag != "ok"
         ],
     }
+
+
+# The division endpoints (grids/division/api.py) register themselves on this router.
+from .division import api as _division_api  # noqa: E402, F401

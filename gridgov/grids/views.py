@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from gridgov.accounts.roles import Right
 from gridgov.core.errors import ServiceError
 from gridgov.core.models import AuditEntry
 from gridgov.core.scope import in_scope
@@ -89,6 +90,11 @@ def detail(request: HttpRequest, network: str, code: str) -> HttpResponse:
             "tile_attribution": settings.GRIDGOV_TILE_ATTRIBUTION,
             "minimum": settings.GRID_HOUSEHOLDS_MIN,
             "maximum": settings.GRID_HOUSEHOLDS_MAX,
+            # Automatic division (grids.division) for those who may change grids here.
+            "may_divide": bool(grid.boundary)
+            and grid.valid_to is None
+            and grid.depth < grid.network.grid_depth
+            and in_scope(request.user, grid.code, Right.CHANGE_GRIDS),
         },
     )
 

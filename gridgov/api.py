@@ -125,6 +125,7 @@ from gridgov.cases.api import router as cases_router  # noqa: E402
 from gridgov.grids.api import router as grids_router  # noqa: E402
 from gridgov.inspections.api import router as inspections_router  # noqa: E402
 from gridgov.meetings.api import router as meetings_router  # noqa: E402
+from gridgov.moralbank.api import router as moralbank_router  # noqa: E402
 from gridgov.notices.api import router as notices_router  # noqa: E402
 from gridgov.party.api import router as party_router  # noqa: E402
 from gridgov.registry.api import router as registry_router  # noqa: E402
@@ -142,6 +143,7 @@ api.add_router("/visits", visits_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/meetings", meetings_router)
+api.add_router("/moralbank", moralbank_router)
 api.add_router("/safety", safety_router)
 api.add_router("/teams/boards", boards_router)
 # After the boards: "/teams/{network}/{code}" would otherwise take "/teams/boards/…".

@@ -155,3 +155,78 @@ def figures(village: Village, year: int) -> dict[str, Any]:
         "accounts": accounts["n"], "active": accounts["active"], "by_category": by_category,
         "redeemed": redeemed, "vetoed": len(vetoed(village, year)),
     }  # fmt: skip
+
+
+def member_villages(user: Any, day: dt.date) -> list[int]:
+    """Ids of the villages whose review group in office has the person as a member."""
+    from .models import ReviewGroup
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    groups = ReviewGroup.objects.filter(starts_on__lte=day).order_by(
+        "village_id", "-starts_on", "-id"
+    )
+    current: dict[int, int] = {}
+    for g in groups.values("pk", "village_id"):
+        current.setdefault(g["village_id"], g["pk"])
+    return list(
+        ReviewGroup.objects.filter(pk__in=current.values(), members=user).values_list(
+            "village_id", flat=True
+        )
+    )
+
+
+def villages_for(user: Any, day: dt.date) -> Any:
+    """Villages the person sees: in their scope (view), or whose review group they sit on."""
+    from gridgov.core.scope import scope_q
+
+    return Village.objects.filter(
+        scope_q(user, "grid_code", "view") | Q(pk__in=member_villages(user, day))
+    )
+
+
+def declarations_for(user: Any, day: dt.date) -> Any:
+    """Declarations the person sees: of households in their scope (view), and all of the
+    villages whose review group they sit on (to vote on them)."""
+    from gridgov.core.scope import scope_q
+
+    return Declaration.objects.filter(
+        scope_q(user, "grid_code", "view") | Q(village_id__in=member_villages(user, day))
+    )
+
+
+def public_page(village: Village, now: dt.datetime) -> dict[str, Any]:
+    """The public village page (API and page alike)."""
+    from .services.village import rules_in_force
+
+    items = on_notice(village, now)
+    names = heads([d.account for d in items])
+    rules = rules_in_force(village, now.date())
+    return {
+        "name": village.name,
+        "notices": [
+            {
+                "name": public_name(village, d.account, names.get(d.account.household_id, "")),
+                "item": d.item.title,
+                "category": d.item.get_category_display(),
+                "points": d.points,
+                "happened_on": d.happened_on,
+                "place": d.place,
+                "notice_until": d.notice_until,
+                "objected": d.status == Status.OBJECTED,
+            }
+            for d in items
+        ],
+        "honour_roll": honour_roll(village, now.year),
+        "rules": None
+        if rules is None
+        else {
+            "public_id": rules.public_id,
+            "version": rules.version,
+            "title": rules.title,
+            "adopted": True,
+            "published_on": rules.published_on,
+            "applies_from": rules.applies_from,
+            "items": list(rules.items.all()),
+        },
+    }

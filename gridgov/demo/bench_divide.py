@@ -100,12 +100,13 @@ def run(write: Write, bounds: Bounds | None = None) -> None:
 
 
 def _redivide(write: Write, g: Graph, labels: list[int], b: Bounds) -> None:
-    """A tenth of the blocks change by up to ±60 households; divide again from today's."""
+    """A tenth of the blocks lose up to 60 or gain up to 120 households; divide again from
+    today's division."""
     rng = np.random.default_rng(5)
     changed = rng.choice(g.n, size=g.n // 10, replace=False)
     w = list(g.w)
     for i in changed.tolist():
-        w[i] = max(0, w[i] + int(rng.integers(-60, 61)))
+        w[i] = max(0, w[i] + int(rng.integers(-60, 121)))
     g2 = Graph(w, g.area, g.perim, g.x, g.y, g.nbr, g.nlen, g.nroad)
     codes = [f"G{r:03d}" for r in labels]
     members = [[(i, codes[i], w[i])] for i in range(g.n)]

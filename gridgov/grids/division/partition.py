@@ -81,10 +81,13 @@ class _State:
         self.balance_weight = 6.0 * mean_len / (half * half)
         self.change_weight = 0.0
         if anchor is not None:
-            # Moving a block off today's grid costs four mean edges per mean block's
-            # households: boundaries move only where that buys much shorter ones.
+            # Re-division: least change comes first. Sizes within the bounds are left where
+            # they are, and moving a block off today's grid costs twenty mean edges per mean
+            # block's households: the refinement moves blocks back home, or cuts a boundary
+            # much shorter, and little else.
+            self.balance_weight = 0.0
             mean_w = max(1.0, sum(g.w) / max(1, g.n))
-            self.change_weight = 4.0 * mean_len / mean_w
+            self.change_weight = 20.0 * mean_len / mean_w
 
     def new_region(self) -> int:
         self.s.append(0)

@@ -1,10 +1,10 @@
 """A proposal from the ground: partition (fresh, or starting from today's grids with the
 least change), then which grids keep their code and how many households change grid.
 
-A grid keeps its code when it keeps exactly the buildings it has today (its boundary may
-still be redrawn along the blocks); any other grid is new, and the grids it takes buildings
-from are retired with it as successor. Every household of a new grid "changes grid": its
-grid's code is not the one it had.
+A grid keeps its code when it keeps exactly the inhabited buildings it has today (its
+boundary may still be redrawn along the blocks); any other grid is new, and the grids it
+takes buildings from are retired with it as successor. Every household of a new grid
+"changes grid": its grid's code is not the one it had.
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ def identity(members: list[Members], labels: list[int]) -> tuple[list[str], int]
     codes_in: list[set[str]] = [set() for _ in range(k)]
     by_code: dict[str, set[int]] = {}
     for mem, r in zip(members, labels, strict=True):
-        for bid, code, _hh in mem:
+        for bid, code, hh in mem:
+            if not hh:
+                continue  # a building nobody lives in changes no household's grid
             in_region[r].add(bid)
             codes_in[r].add(code)
             if code:
@@ -75,9 +77,14 @@ def _initial(g: Graph, anchors: list[str]) -> tuple[list[int], list[int]] | None
     while pending:
         rest = []
         for i in pending:
-            near = [labels[j] for j in g.nbr[i] if labels[j] >= 0]
-            if near:
-                labels[i] = min(near)
+            # Ground with no building (a park, a sliver between roads) goes with the grid
+            # it shares most boundary with: it never cuts today's grid in two.
+            share: dict[int, float] = {}
+            for j, ln in zip(g.nbr[i], g.nlen[i], strict=True):
+                if labels[j] >= 0:
+                    share[labels[j]] = share.get(labels[j], 0.0) + ln
+            if share:
+                labels[i] = max(share, key=lambda r: (share[r], -r))
             else:
                 rest.append(i)
         if len(rest) == len(pending):  # ground with no grid nearby at all

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from gridgov.demo.cases import ensure_demo_cases
 from gridgov.demo.inspections import ensure_demo_inspections
 from gridgov.demo.meetings import ensure_demo_meetings
+from gridgov.demo.roads import ensure_demo_roads
 from gridgov.demo.safety import ensure_demo_safety, safety_login
 from gridgov.demo.teams import ensure_demo_team
 from gridgov.demo.users import ensure_demo_users
@@ -52,6 +53,9 @@ class Command(BaseCommand):
         meetings = ensure_demo_meetings()
         if meetings:
             self.stdout.write(f"Gave the levels the meetings of the last months: {meetings}.")
+        roads = ensure_demo_roads()
+        if roads:
+            self.stdout.write(f"Drew the roads and lanes grids are divided along: {roads}.")
         violations, _lead = ensure_demo_safety()
         if violations:
             self.stdout.write(

@@ -26,7 +26,9 @@
         },
         onEachFeature: function (f, l) {
           var p = f.properties;
-          if (p.role === "today") {
+          if (p.role === "proposed") {
+            l.bindTooltip(text(el.dataset.labelGrid + " " + p.number + (p.kept ? " (" + p.kept + ")" : "") + " · " + el.dataset.labelHouseholds + " " + p.households), { sticky: true });
+          } else if (p.role === "today") {
             l.bindTooltip(text(p.name + " " + p.code), { sticky: true });
           } else if (p.role === "block") {
             l.bindTooltip(text(el.dataset.labelBlock + " " + p.block + " · " + el.dataset.labelGrid + " " + p.grid + " · " + el.dataset.labelHouseholds + " " + p.households), { sticky: true });

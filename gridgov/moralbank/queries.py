@@ -177,11 +177,13 @@ def member_villages(user: Any, day: dt.date) -> list[int]:
 
 
 def villages_for(user: Any, day: dt.date) -> Any:
-    """Villages the person sees: in their scope (view), or whose review group they sit on."""
+    """Villages the person sees: in their scope (view), those where they see households (a
+    grid worker of one of its grids), and those whose review group they sit on."""
     from gridgov.core.scope import scope_q
 
+    seen = Account.objects.filter(scope_q(user, "grid_code", "view")).values("village_id")
     return Village.objects.filter(
-        scope_q(user, "grid_code", "view") | Q(pk__in=member_villages(user, day))
+        scope_q(user, "grid_code", "view") | Q(pk__in=seen) | Q(pk__in=member_villages(user, day))
     )
 
 

@@ -17,6 +17,7 @@ class Source(models.TextChoices):
     CASES = "cases", pgettext_lazy("source", "Cases")
     VISITS = "visits", pgettext_lazy("source", "Visits")
     MANUAL = "manual", _("Manual score")
+    SURVEY = "survey", _("Residents' survey")
 
 
 class Metric(models.TextChoices):
@@ -31,6 +32,9 @@ class Metric(models.TextChoices):
     SATISFIED_SHARE = "satisfied_share", _("Satisfied share")
     VISITED_SHARE = "visited_share", _("Households visited")
     VISIT_ON_TIME_SHARE = "visit_on_time_share", _("Must-visit households visited on time")
+    # Residents' evaluation from the public survey page of each grid (plan 4: 群眾評議).
+    SURVEY_SATISFIED_SHARE = "survey_satisfied_share", _("Residents satisfied (survey)")
+    KNOWS_WORKER_SHARE = "knows_worker_share", _("Residents who know their grid worker")
     MANUAL = "manual", _("Head's score")
 
 
@@ -38,6 +42,8 @@ SOURCES: dict[str, str] = {
     **{m: Source.CASES for m in Metric.values[:6]},
     Metric.VISITED_SHARE: Source.VISITS,
     Metric.VISIT_ON_TIME_SHARE: Source.VISITS,
+    Metric.SURVEY_SATISFIED_SHARE: Source.SURVEY,
+    Metric.KNOWS_WORKER_SHARE: Source.SURVEY,
     Metric.MANUAL: Source.MANUAL,
 }
 
@@ -46,3 +52,19 @@ class PeriodKind(models.TextChoices):
     MONTH = "month", _("Month")
     QUARTER = "quarter", _("Quarter")
     YEAR = "year", _("Year")
+
+
+class Satisfaction(models.IntegerChoices):
+    """The survey's question on the grid's service, as residents are asked it."""
+
+    VERY = 5, _("Very satisfied")
+    SATISFIED = 4, _("Satisfied")
+    FAIR = 3, _("Fairly satisfied")
+    UNSATISFIED = 2, _("Not satisfied")
+    VERY_UNSATISFIED = 1, _("Very unsatisfied")
+
+
+class Answer(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNSURE = "unsure", _("Not sure")

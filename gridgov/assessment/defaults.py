@@ -1,9 +1,13 @@
 """The seeded indicator sets (migration 0002); administrators change them in the admin.
 
 Bands: (metric, weight, floor, target); the score is 0 at the floor and 100 at the target,
-linear between. The weights of a set add up to 100. Floors and targets follow the published
-results of digital city management (../standards: 結案率 and 按期結案率 near 100 %, 返工率
-near 0) loosened to a grid's scale: a handful of cases a month makes each case worth a lot.
+linear between. The weights of a set add up to 100; residents' evaluation (the survey)
+weighs 20 in the sets of grid workers and grids (plan 4: work results and residents'
+evaluation decide the grade; migration 0003 scaled the earlier weights by 0.8 to make room,
+which leaves a total without survey answers as it was). Floors and targets follow the
+published results of digital city management (../standards: 結案率 and 按期結案率 near
+100 %, 返工率 near 0) loosened to a grid's scale: a handful of cases a month makes each
+case worth a lot.
 """
 
 from __future__ import annotations
@@ -16,13 +20,15 @@ SETS: list[dict[str, Any]] = [
         "name": "网格员考核",
         "subject": "worker",
         "indicators": [
-            ("closure_rate", 15, 60, 100),
-            ("on_time_rate", 15, 50, 100),
-            ("rework_rate", 10, 30, 0),
-            ("satisfied_share", 10, 50, 100),
-            ("visited_share", 20, 40, 100),
-            ("visit_on_time_share", 20, 50, 100),
-            ("manual", 10, 0, 100),
+            ("closure_rate", 12, 60, 100),
+            ("on_time_rate", 12, 50, 100),
+            ("rework_rate", 8, 30, 0),
+            ("satisfied_share", 8, 50, 100),
+            ("visited_share", 16, 40, 100),
+            ("visit_on_time_share", 16, 50, 100),
+            ("manual", 8, 0, 100),
+            ("survey_satisfied_share", 15, 60, 100),
+            ("knows_worker_share", 5, 50, 100),
         ],
     },
     {
@@ -30,13 +36,14 @@ SETS: list[dict[str, Any]] = [
         "name": "网格长(网格)考核",
         "subject": "grid",
         "indicators": [
-            ("closure_rate", 20, 60, 100),
-            ("on_time_rate", 20, 50, 100),
-            ("rework_rate", 10, 30, 0),
-            ("timely_filing_rate", 10, 60, 100),
-            ("satisfied_share", 10, 50, 100),
-            ("visited_share", 15, 40, 100),
-            ("visit_on_time_share", 15, 50, 100),
+            ("closure_rate", 16, 60, 100),
+            ("on_time_rate", 16, 50, 100),
+            ("rework_rate", 8, 30, 0),
+            ("timely_filing_rate", 8, 60, 100),
+            ("satisfied_share", 8, 50, 100),
+            ("visited_share", 12, 40, 100),
+            ("visit_on_time_share", 12, 50, 100),
+            ("survey_satisfied_share", 20, 60, 100),
         ],
     },
     {

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.inputs import TextForm
 
-from .choices import Metric, PeriodKind, Subject
+from .choices import Answer, Metric, PeriodKind, Satisfaction, Subject
 
 
 class RankingForm(forms.Form):
@@ -38,3 +38,36 @@ class ScoreForm(TextForm):
         label=_("Score (0–100)"), min_value=0, max_value=100, decimal_places=2
     )
     reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class SurveyForm(TextForm):
+    """The public survey page's questions (群眾滿意度測評); nothing that names the resident."""
+
+    satisfaction = forms.TypedChoiceField(
+        label=_("How satisfied are you with the grid's service and management?"),
+        choices=Satisfaction.choices, coerce=int, widget=forms.RadioSelect,
+    )  # fmt: skip
+    knows_worker = forms.ChoiceField(
+        label=_("Do you know who your grid worker is?"), choices=Answer.choices,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    visited = forms.ChoiceField(
+        label=_("Has a grid worker visited your home in the last three months?"),
+        choices=Answer.choices, widget=forms.RadioSelect,
+    )  # fmt: skip
+    comment = forms.CharField(
+        label=_("Anything you would like to tell us (optional; no names or phone numbers)"),
+        max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class SurveyResultsForm(forms.Form):
+    node = forms.RegexField(label=_("Grid code"), regex=r"^\d{1,32}$", required=False)
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end comes after the start."))
+        return data

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.models import TimeStamped
 
-from .choices import SOURCES, Metric, PeriodKind, Source, Subject
+from .choices import SOURCES, Answer, Metric, PeriodKind, Satisfaction, Source, Subject
 
 
 class IndicatorSet(TimeStamped):
@@ -135,3 +135,39 @@ class ManualScore(TimeStamped):
                 violation_error_message=_("A score runs from 0 to 100."),
             ),
         ]  # fmt: skip
+
+
+class SurveyResponse(models.Model):
+    """One resident's answers on a grid's public survey page (群眾滿意度測評): anonymous by
+    design — no name, no address, no client address kept (the page's rate limit counts a
+    keyed hash elsewhere); the comment refuses phone and ID numbers."""
+
+    grid = models.ForeignKey("grids.Grid", on_delete=models.PROTECT, related_name="+")
+    grid_code = models.CharField(max_length=32)
+    answered_on = models.DateField()
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction with the grid's service"), choices=Satisfaction.choices
+    )
+    knows_worker = models.CharField(
+        _("knows the grid worker"), max_length=6, choices=Answer.choices
+    )
+    visited = models.CharField(
+        _("visited at home in the last three months"), max_length=6, choices=Answer.choices
+    )
+    comment = models.CharField(_("comment"), max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["-answered_on", "-id"]
+        indexes = [
+            # A subtree's answers in a period (cards and the results page).
+            models.Index(fields=["grid_code", "answered_on"], name="survey_grid_day_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="survey_satisfaction_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"survey {self.grid_code} {self.answered_on}"

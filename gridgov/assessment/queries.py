@@ -31,6 +31,7 @@ from gridgov.core.lib.codes import subtree_range
 from gridgov.core.scope import in_scope
 from gridgov.visits import queries as visit_queries
 
+from . import survey
 from .choices import Metric, PeriodKind, Source, Subject
 from .models import Indicator, IndicatorSet, ManualScore
 
@@ -50,6 +51,10 @@ CASE_PARTS = {
 VISIT_PARTS = {
     Metric.VISITED_SHARE: ("visited", "households"),
     Metric.VISIT_ON_TIME_SHARE: ("must_on_time", "must_visit"),
+}
+SURVEY_PARTS = {
+    Metric.SURVEY_SATISFIED_SHARE: ("satisfied", "responses"),
+    Metric.KNOWS_WORKER_SHARE: ("knows", "responses"),
 }
 
 
@@ -160,23 +165,31 @@ def _links(subject: str, node: str, p: Period) -> dict[str, str]:
     by = {"worker": "worker", "unit": "unit"}.get(subject, "grid")
     cases = urlencode({"node": node, "by": by, **keep})
     visits = urlencode({"node": node, "by": "worker" if by == "worker" else "grid", **keep})
+    surveys = urlencode({"node": node, **keep})
     return {
         Source.CASES: f"{reverse('cases:indicators')}?{cases}",
         Source.VISITS: f"{reverse('visits:coverage')}?{visits}",
+        Source.SURVEY: f"{reverse('assessment:surveys')}?{surveys}",
         Source.MANUAL: "",
     }  # fmt: skip
 
 
 def card(
     s: IndicatorSet, subject: str, key: str, label: str, case_row: Any, visit_row: Any,
-    manual: dict[int, ManualScore], links: dict[str, str],
+    manual: dict[int, ManualScore], links: dict[str, str], survey_row: Any = None,
 ) -> Card:  # fmt: skip
-    """One subject's card from its case row, its visit row and its manual scores."""
+    """One subject's card from its case row, its visit row, its survey row and its manual
+    scores."""
     out = Card(subject=subject, key=key, label=label)
     for ind in s.indicator_list:  # type: ignore[attr-defined]
         f = Figure(indicator=ind, link=links.get(ind.source, ""))
-        parts = CASE_PARTS.get(ind.metric) or VISIT_PARTS.get(ind.metric)
-        row = case_row if ind.metric in CASE_PARTS else visit_row
+        parts = (
+            CASE_PARTS.get(ind.metric) or VISIT_PARTS.get(ind.metric)
+            or SURVEY_PARTS.get(ind.metric)
+        )  # fmt: skip
+        row = {Source.CASES: case_row, Source.VISITS: visit_row, Source.SURVEY: survey_row}.get(
+            ind.source
+        )
         if parts and row is not None:
             f.numerator, f.denominator = getattr(row, parts[0]), getattr(row, parts[1])
             f.raw = rate(f.numerator, f.denominator)  # type: ignore[arg-type]
@@ -214,11 +227,14 @@ def cards(grid: Any, subject: str, p: Period, s: IndicatorSet | None = None) -> 
         r.key: r for r in case_indicators.for_node(grid.code, low, high, by, network=grid.network)
     }
     visit_rows: dict[str, Any] = {}
+    survey_rows: dict[str, Any] = {}
     labels: dict[str, str] = {}
     if subject != Subject.UNIT:
         rows, _total = visit_queries.summary(grid, p.start, p.end, by)
         visit_rows = {r.key: r for r in rows}
         labels = {r.key: str(r.label) for r in rows}
+        if any(i.source == Source.SURVEY for i in s.indicator_list):  # type: ignore[attr-defined]
+            survey_rows = survey.rows(grid, p.start, p.end, by)
     if subject == Subject.WORKER:
         keys = list(visit_rows)  # the workers holding a grid here, reporting or not
     elif subject == Subject.GRID:
@@ -236,7 +252,7 @@ def cards(grid: Any, subject: str, p: Period, s: IndicatorSet | None = None) -> 
             own = _links(subject, k, p)
         out.append(
             card(s, subject, k, labels.get(k, k), case_rows.get(k), visit_rows.get(k),
-                 manual.get(k, {}), own)
+                 manual.get(k, {}), own, survey_rows.get(k))
         )  # fmt: skip
     return out
 
@@ -252,7 +268,7 @@ def grid_card(grid: Any, p: Period, s: IndicatorSet | None = None) -> Card:
     manual = _manual(s, p, [grid.code]).get(grid.code, {})
     return card(
         s, Subject.GRID, grid.code, grid.name, case_indicators.total(rows), visits, manual,
-        _links(Subject.GRID, grid.code, p),
+        _links(Subject.GRID, grid.code, p), survey.node_row(grid, p.start, p.end),
     )  # fmt: skip
 
 

@@ -23,6 +23,8 @@ SortIn = Literal[
     "satisfied_share",
     "visited_share",
     "visit_on_time_share",
+    "survey_satisfied_share",
+    "knows_worker_share",
     "manual",
 ]
 
@@ -31,7 +33,7 @@ class IndicatorOut(Schema):
     id: int
     metric: str
     name: str
-    source: Literal["cases", "visits", "manual"]
+    source: Literal["cases", "visits", "survey", "manual"]
     weight: int
     floor: float = Field(description="The raw figure that scores 0")
     target: float = Field(description="The raw figure that scores 100 (linear between)")

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import views, views_survey
 
 app_name = "assessment"
 urlpatterns = [
     path("", views.ranking_page, name="ranking"),
     path("export/", views.ranking_export, name="export"),
     path("mine/", views.mine, name="mine"),
+    path("surveys/", views_survey.results, name="surveys"),
     path("card/<slug:subject>/<str:key>/", views.card_page, name="card"),
     path("card/<slug:subject>/<str:key>/score/", views.score, name="score"),
+]
+
+# The public survey pages (/survey/<grid code>/): no login.
+public = [
+    path("<str:code>/", views_survey.answer, name="answer"),
+    path("<str:code>/thanks/", views_survey.thanks, name="thanks"),
 ]

@@ -150,10 +150,11 @@ def test_it_orders_by_an_indicator_and_counts_its_queries(
     c = api(cast, "head_a")
     url = f"/api/v1/assessment/ranking?node={cast.community_a.code}&subject=grid&on={ON}"
     c.get(url)  # warm: the token's last use, the network
-    # 14 whatever the number of grids: the token, the scope, the node; the set and its
+    # 15 whatever the number of grids: the token, the scope, the node; the set and its
     # indicators; the case roll-up and the overdue running cases, the grids' names; the
-    # five coverage queries and the child grids (no manual indicator in this set).
-    with django_assert_num_queries(14):
+    # five coverage queries and the child grids; the survey's answers grouped per child
+    # grid (no manual indicator in this set).
+    with django_assert_num_queries(15):
         body = c.get(url + "&sort=timely_filing_rate").json()
     # A2 files on time (100) ahead of A1 (66.67); the ranks stay the total's.
     assert [(x["key"], x["rank"]) for x in body["rows"]] == [(cast.a2.code, 2), (cast.a1.code, 1)]

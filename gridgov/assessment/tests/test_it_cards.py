@@ -28,8 +28,9 @@ def test_it_scores_a_grid_from_its_cases_and_visits(cast: Any, month: Any) -> No
         "satisfied_share": (1, 2, 50.0, 0.0),
         "visited_share": (70, 350, 20.0, 0.0),  # band 40 → 100
         "visit_on_time_share": (3, 4, 75.0, 50.0),  # band 50 → 100
+        "survey_satisfied_share": (0, 0, None, None),  # no survey answered: left out
     }
-    # (20 × 100 + 10 × 16.68 + 15 × 50) / 100
+    # (16 × 100 + 8 × 16.68 + 12 × 50) / 80: the survey (20) has no answer, left out
     assert (c.total, c.grade) == (29.17, "D")
 
 
@@ -38,7 +39,8 @@ def test_it_leaves_out_what_has_nothing_to_count(cast: Any, month: Any) -> None:
     f = figures(c)
     assert f["rework_rate"] == (0, 0, None, None)
     assert f["visit_on_time_share"] == (0, 0, None, None)
-    # (20 × 0 + 20 × 0 + 10 × 100 + 15 × 0) / 65: satisfaction, rework, must-visit left out.
+    # (16 × 0 + 16 × 0 + 8 × 100 + 12 × 0) / 52: satisfaction, rework, must-visit, survey
+    # left out.
     assert (c.total, c.grade) == (15.38, "D")
 
 
@@ -61,7 +63,7 @@ def test_it_scores_a_worker_from_their_reports_and_their_grids(cast: Any, month:
     assert f["closure_rate"] == (2, 2, 100.0, 100.0)
     assert f["visited_share"] == (70, 350, 20.0, 0.0)
     assert f["manual"] == (None, None, None, None)
-    # No head's score yet: (15 × 100 + 20 × 50) / 90.
+    # No head's score or survey yet: (12 × 100 + 16 × 50) / 72.
     assert (c.total, c.grade) == (27.78, "D")
     assert "by=worker" in c.figures[0].link
 

@@ -12,6 +12,7 @@ from gridgov.demo.inspections import ensure_demo_inspections
 from gridgov.demo.meetings import ensure_demo_meetings
 from gridgov.demo.roads import ensure_demo_roads
 from gridgov.demo.safety import ensure_demo_safety, safety_login
+from gridgov.demo.surveys import ensure_demo_surveys
 from gridgov.demo.teams import ensure_demo_team
 from gridgov.demo.users import ensure_demo_users
 from gridgov.demo.visits import ensure_demo_visits
@@ -56,6 +57,9 @@ class Command(BaseCommand):
         roads = ensure_demo_roads()
         if roads:
             self.stdout.write(f"Drew the roads and lanes grids are divided along: {roads}.")
+        answers = ensure_demo_surveys()
+        if answers:
+            self.stdout.write(f"Gave the grids residents' survey answers: {answers}.")
         violations, _lead = ensure_demo_safety()
         if violations:
             self.stdout.write(

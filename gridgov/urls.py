@@ -6,6 +6,7 @@ from gridgov.api import api
 from gridgov.assessment import urls as assessment_urls
 from gridgov.cases import views as case_views
 from gridgov.inspections import urls as inspection_urls
+from gridgov.moralbank import urls as moralbank_urls
 from gridgov.visits import urls as visit_urls
 
 urlpatterns = [
@@ -23,6 +24,8 @@ urlpatterns = [
     path("m/patrol/", include((inspection_urls.patrol, "m_patrol"))),
     path("inspections/", include("gridgov.inspections.urls")),
     path("meetings/", include("gridgov.meetings.urls")),
+    path("moralbank/", include("gridgov.moralbank.urls")),
+    path("m/moralbank/", include((moralbank_urls.phone, "m_moralbank"))),
     path("safety/", include("gridgov.safety.urls")),
     path("report/", include("gridgov.intake.urls")),
     path("survey/", include((assessment_urls.public, "survey"))),

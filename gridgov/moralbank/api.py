@@ -40,12 +40,16 @@ from .schemas import (
     MoralDeclarationIn,
     MoralDeclarationOut,
     MoralEntryOut,
+    MoralFiguresOut,
+    MoralFundIn,
+    MoralFundOut,
     MoralGoodsIn,
     MoralGoodsOut,
     MoralGroupIn,
     MoralGroupOut,
     MoralMeetingIn,
     MoralMeetingOut,
+    MoralMoneyOut,
     MoralObjectionIn,
     MoralObjectionOut,
     MoralPublicOut,
@@ -64,7 +68,7 @@ from .schemas import (
     MoralVillageOut,
     MoralVoteIn,
 )
-from .services import declarations, ledger, redemption, village
+from .services import declarations, funds, ledger, redemption, village
 from .services.common import MANAGE
 
 router = Router(tags=["moralbank"])
@@ -442,6 +446,41 @@ def redeem(request: HttpRequest, public_id: uuid.UUID, payload: MoralRedeemIn):
     return Status(201, receipt(r))
 
 
+# ---------------------------------------------------------------- money and overview
+
+
+@router.get("/villages/{code}/funds", response={200: MoralMoneyOut, **ERRORS},
+            summary="The money account of a year")  # fmt: skip
+def money(request: HttpRequest, code: str, year: int = 0):
+    v = _village(request, code)
+    year = year or timezone.localdate().year
+    return {"year": year, **queries.money(v, year)}
+
+
+@router.post("/villages/{code}/funds", response={201: MoralFundOut, **ERRORS},
+             summary="Record money in (with its source) or out")  # fmt: skip
+def record_fund(request: HttpRequest, code: str, payload: MoralFundIn):
+    v = _village(request, code)
+    return Status(201, funds.record(actor=request.user, village=v, **payload.dict()))
+
+
+@router.get("/overview", response={200: list[MoralFiguresOut], **ERRORS},
+            summary="The villages taking part under a town or county")  # fmt: skip
+def overview(
+    request: HttpRequest,
+    grid: str = Query(..., pattern=r"^\d{6,12}$"),  # type: ignore[type-arg]
+    year: int = 0,
+):
+    if not in_scope(request.user, grid):
+        raise NotFound(_("No grid with code %(code)s.") % {"code": grid}, field="grid")
+    rows = queries.rollup(request.user, grid, year or timezone.localdate().year)
+    return [
+        {**{k: v for k, v in r.items() if k != "village"}, "village": r["village"].grid_code,
+         "name": r["village"].name}
+        for r in rows
+    ]  # fmt: skip
+
+
 # ---------------------------------------------------------------- public
 
 
@@ -453,4 +492,9 @@ def public(request: HttpRequest, public_id: uuid.UUID):
     v = Village.objects.filter(public_id=public_id).first()
     if v is None:
         raise NotFound(_("Not found."))
-    return queries.public_page(v, timezone.now())
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    return {
+        **queries.public_page(v, now), "goods": queries.goods_account(v, year),
+        "money": {"year": year, **queries.money(v, year)},
+    }  # fmt: skip

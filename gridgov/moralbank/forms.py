@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.inputs import TextForm
 
-from .choices import Board, Channel, Source
+from .choices import Board, Channel, FundSource, GoodsKind, Source
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -93,3 +93,37 @@ class RedeemForm(TextForm):
                                       "autofocus": True}),
     )  # fmt: skip
     key = forms.CharField(widget=forms.HiddenInput, max_length=60)
+
+
+class FundForm(TextForm):
+    on = forms.DateField(label=_("Date"), widget=DATE)
+    direction = forms.ChoiceField(
+        label=_("In or out"), choices=[("in", _("money in")), ("out", _("money out"))]
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", "—"), *FundSource.choices]
+    )
+    yuan = forms.DecimalField(label=_("Amount (yuan)"), min_value=0, max_digits=12,
+                              decimal_places=2)  # fmt: skip
+    note = forms.CharField(label=_("Note"), max_length=200)
+
+
+class GoodsForm(TextForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=GoodsKind.choices)
+    price = forms.IntegerField(label=_("Price in points"), min_value=1, max_value=100000)
+    unit = forms.CharField(label=_("Unit"), max_length=10, initial="件")
+
+
+class StockForm(TextForm):
+    point: Any = forms.ChoiceField(label=_("Redemption point"))
+    goods: Any = forms.ChoiceField(label=_("Goods"))
+    kind = forms.ChoiceField(label=_("Stock in or out"),
+                             choices=[("in", _("stock in")), ("out", _("stock out"))])  # fmt: skip
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100000)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, points: Any = (), goods: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["point"].choices = [(str(p.public_id), p.name) for p in points]  # type: ignore[attr-defined]
+        self.fields["goods"].choices = [(str(g.pk), g.name) for g in goods]  # type: ignore[attr-defined]

@@ -232,3 +232,108 @@ def public_page(village: Village, now: dt.datetime) -> dict[str, Any]:
             "items": list(rules.items.all()),
         },
     }
+
+
+def money(village: Village, year: int) -> dict[str, Any]:
+    """The money account of a year: in by source, out, the balance at the year's end (all
+    years so far), every line."""
+    from .models import FundEntry
+
+    rows = FundEntry.objects.filter(village=village)
+    this = rows.filter(on__year=year)
+    by_source = dict(
+        this.filter(amount__gt=0).values_list("source").annotate(s=Sum("amount")).order_by()
+    )
+    spent = -(this.filter(amount__lt=0).aggregate(s=Sum("amount"))["s"] or 0)
+    balance = rows.filter(on__year__lte=year).aggregate(s=Sum("amount"))["s"] or 0
+    return {
+        "by_source": by_source, "income": sum(by_source.values()), "spent": spent,
+        "balance": balance, "lines": list(this.order_by("on", "id")),
+    }  # fmt: skip
+
+
+def goods_account(village: Village, year: int) -> list[dict[str, Any]]:
+    """The goods account of a year per good: stock in, out, handed over by redemption, and
+    in stock now across the village's points."""
+    from .models import Stock, StockMove
+
+    moves = (
+        StockMove.objects.filter(point__village=village, at__year=year)
+        .values("goods_id", "kind")
+        .annotate(q=Sum("quantity"))
+        .order_by()
+    )
+    per: dict[int, dict[str, int]] = {}
+    for m in moves:
+        per.setdefault(m["goods_id"], {})[m["kind"]] = abs(m["q"])
+    now = dict(
+        Stock.objects.filter(point__village=village)
+        .values_list("goods_id")
+        .annotate(q=Sum("quantity"))
+        .order_by()
+    )
+    return [
+        {
+            "name": g.name,
+            "price": g.price,
+            "unit": g.unit,
+            "in": per.get(g.pk, {}).get("in", 0),
+            "out": per.get(g.pk, {}).get("out", 0),
+            "redeemed": per.get(g.pk, {}).get("redemption", 0),
+            "stock": now.get(g.pk, 0),
+        }
+        for g in village.goods.order_by("kind", "name")
+    ]
+
+
+def rollup(user: Any, code: str, year: int) -> list[dict[str, Any]]:
+    """The town or county view: per village taking part under `code` (in the person's
+    scope): households, households with points, points awarded and deducted, redeemed, goods
+    in stock, money in and balance, households on the lists. A few GROUP BYs, not a loop
+    over villages."""
+    from gridgov.core.lib.codes import subtree_range
+    from gridgov.core.scope import scope_q
+
+    from .models import FundEntry, Stock
+
+    low, high = subtree_range(code)
+    villages = list(
+        Village.objects.filter(scope_q(user, "grid_code", "view"))
+        .filter(grid_code__gte=low, grid_code__lt=high)
+        .order_by("grid_code")
+    )
+    ids = [v.pk for v in villages]
+
+    def per(qs: Any, field: str, value: Any) -> dict[int, Any]:
+        return dict(qs.values_list(field).annotate(v=value).order_by())
+
+    entries = Entry.objects.filter(account__village_id__in=ids, year=year)
+    awarded = per(entries.filter(savings_delta__gt=0), "account__village_id", Sum("savings_delta"))
+    deducted = per(entries.filter(savings_delta__lt=0), "account__village_id", Sum("savings_delta"))
+    redeemed = per(entries.filter(kind=EntryKind.REDEMPTION), "account__village_id",
+                   Sum("redeemable_delta"))  # fmt: skip
+    accounts = per(Account.objects.filter(village_id__in=ids), "village_id", Count("id"))
+    active = per(AccountYear.objects.filter(account__village_id__in=ids, year=year),
+                 "account__village_id", Count("id"))  # fmt: skip
+    stock = per(Stock.objects.filter(point__village_id__in=ids), "point__village_id",
+                Sum("quantity"))  # fmt: skip
+    funds = FundEntry.objects.filter(village_id__in=ids)
+    income = per(funds.filter(on__year=year, amount__gt=0), "village_id", Sum("amount"))
+    balance = per(funds.filter(on__year__lte=year), "village_id", Sum("amount"))
+    listed = per(Veto.objects.filter(account__village_id__in=ids, year=year),
+                 "account__village_id", Count("id"))  # fmt: skip
+    return [
+        {
+            "village": v,
+            "accounts": accounts.get(v.pk, 0),
+            "active": active.get(v.pk, 0),
+            "awarded": awarded.get(v.pk, 0),
+            "deducted": -(deducted.get(v.pk) or 0),
+            "redeemed": -(redeemed.get(v.pk) or 0),
+            "stock": stock.get(v.pk, 0),
+            "income": income.get(v.pk, 0),
+            "balance": balance.get(v.pk, 0),
+            "listed": listed.get(v.pk, 0),
+        }
+        for v in villages
+    ]

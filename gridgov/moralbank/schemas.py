@@ -308,8 +308,57 @@ class MoralHonourOut(Schema):
     on: dt.date
 
 
+class MoralFundIn(InputSchema):
+    on: dt.date
+    amount: int = Field(ge=-10_000_000_000, le=10_000_000_000, description="Fen: + in, − out")
+    source: Literal["", "fiscal", "industry", "collective", "aid", "donation"] = ""
+    note: str = Field(min_length=1, max_length=200)
+
+
+class MoralFundOut(Schema):
+    on: dt.date
+    source: str
+    amount: int
+    note: str
+
+
+class MoralMoneyOut(Schema):
+    year: int
+    by_source: dict[str, int]
+    income: int
+    spent: int
+    balance: int
+    lines: list[MoralFundOut]
+
+
+class MoralFiguresOut(Schema):
+    village: str
+    name: str
+    accounts: int
+    active: int
+    awarded: int
+    deducted: int
+    redeemed: int
+    stock: int
+    income: int
+    balance: int
+    listed: int
+
+
+class MoralGoodsLineOut(Schema):
+    name: str
+    price: int
+    unit: str
+    in_: int = Field(alias="in")
+    out: int
+    redeemed: int
+    stock: int
+
+
 class MoralPublicOut(Schema):
     name: str
     notices: list[MoralNoticeItemOut]
     honour_roll: list[MoralHonourOut]
     rules: MoralRulesOut | None
+    goods: list[MoralGoodsLineOut]
+    money: MoralMoneyOut

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views, views_public, views_shop
+from . import views, views_money, views_public, views_shop
 
 app_name = "moralbank"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("overview/", views_money.overview, name="overview"),
     path("v/<uuid:public_id>/", views_public.page, name="public"),
     path("v/<uuid:public_id>/notice/", views_public.notice, name="public_notice"),
     path("declarations/<uuid:public_id>/vote/", views.vote, name="vote"),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("<str:code>/declare/", views.declare, name="declare"),
     path("<str:code>/veto/", views.veto, name="veto"),
     path("<str:code>/ranking/", views.ranking, name="ranking"),
+    path("<str:code>/goods/", views_money.goods, name="goods"),
+    path("<str:code>/money/", views_money.money, name="money"),
     path("<str:code>/accounts/<str:card>/", views.account, name="account"),
 ]
 

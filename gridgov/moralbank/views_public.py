@@ -25,7 +25,13 @@ def _village(public_id: uuid.UUID) -> Village:
 @require_GET
 def page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     v = _village(public_id)
-    ctx = {"village": v, **queries.public_page(v, timezone.now())}
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    ctx = {
+        "village": v, **queries.public_page(v, now),
+        # Published (R-MORAL-8): the goods and money accounts of the year.
+        "goods": queries.goods_account(v, year), "money": queries.money(v, year),
+    }  # fmt: skip
     return render(request, "moralbank/public.html", ctx)
 
 

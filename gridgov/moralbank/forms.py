@@ -10,9 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.inputs import TextForm
 
-from .choices import Board, Channel, FundSource, GoodsKind, Source
+from .choices import Board, Category, Channel, FundSource, GoodsKind, Source
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _choices(form: forms.Form, name: str, pairs: list[tuple[str, str]]) -> None:
+    form.fields[name].choices = pairs  # type: ignore[attr-defined]
+
+
+def _days(meetings: Any) -> list[tuple[str, str]]:
+    return [(str(m.public_id), f"{m.held_on:%Y-%m-%d}") for m in meetings]
 
 
 class DeclarationForm(TextForm):
@@ -37,9 +45,11 @@ class DeclarationForm(TextForm):
 
     def __init__(self, *args: Any, items: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [  # type: ignore[attr-defined]
-            (i.code, f"{i.code} · {i.title} ({i.points:+d})") for i in items if not i.is_veto
-        ]
+        _choices(
+            self,
+            "item",
+            [(i.code, f"{i.code} · {i.title} ({i.points:+d})") for i in items if not i.is_veto],
+        )
 
 
 class VoteForm(TextForm):
@@ -81,9 +91,7 @@ class VetoForm(TextForm):
 
     def __init__(self, *args: Any, items: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [  # type: ignore[attr-defined]
-            (i.code, i.title) for i in items if i.is_veto
-        ]
+        _choices(self, "item", [(i.code, i.title) for i in items if i.is_veto])
 
 
 class RedeemForm(TextForm):
@@ -125,5 +133,67 @@ class StockForm(TextForm):
 
     def __init__(self, *args: Any, points: Any = (), goods: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["point"].choices = [(str(p.public_id), p.name) for p in points]  # type: ignore[attr-defined]
-        self.fields["goods"].choices = [(str(g.pk), g.name) for g in goods]  # type: ignore[attr-defined]
+        _choices(self, "point", [(str(p.public_id), p.name) for p in points])
+        _choices(self, "goods", [(str(g.pk), g.name) for g in goods])
+
+
+class MeetingForm(TextForm):
+    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    present = forms.IntegerField(label=_("Representatives present"), min_value=0, max_value=10000)
+    total = forms.IntegerField(label=_("Representatives in all"), min_value=1, max_value=10000)
+    resolution = forms.CharField(label=_("Resolution"), max_length=4000,
+                                 widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+class RulesForm(TextForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    items = forms.CharField(
+        label=_("Items"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("One item per line: code | category | item | points | evidence (yes/no) | "
+                    "cap | quarter or year. Categories: %(c)s.")
+        % {"c": ", ".join(Category.values)},
+    )  # fmt: skip
+
+    def clean_items(self) -> list[dict[str, Any]]:
+        rows = []
+        for n, line in enumerate(self.cleaned_data["items"].splitlines(), 1):
+            if not line.strip():
+                continue
+            cells = [c.strip() for c in line.split("|")]
+            cells += [""] * (7 - len(cells))
+            try:
+                points = int(cells[3] or "0")
+                cap = int(cells[5]) if cells[5] else None
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Line %(n)d: points and cap are whole numbers.") % {"n": n}
+                ) from None
+            rows.append({
+                "code": cells[0], "category": cells[1], "title": cells[2], "points": points,
+                "evidence_required": cells[4].lower() in ("yes", "y", "是", "1"),
+                "cap": cap, "cap_period": cells[6],
+            })  # fmt: skip
+        return rows
+
+
+class AdoptForm(TextForm):
+    rule_set: Any = forms.ChoiceField(label=_("Draft"))
+    meeting: Any = forms.ChoiceField(label=_("Adopted by the meeting of"))
+    published_on = forms.DateField(label=_("Published on"), widget=DATE)
+    applies_from = forms.DateField(label=_("Applies from"), widget=DATE)
+
+    def __init__(self, *args: Any, drafts: Any = (), meetings: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "rule_set", [(str(r.public_id), f"v{r.version} {r.title}") for r in drafts])
+        _choices(self, "meeting", _days(meetings))
+
+
+class GroupForm(TextForm):
+    meeting: Any = forms.ChoiceField(label=_("Elected by the meeting of"))
+    starts_on = forms.DateField(label=_("In office from"), widget=DATE)
+    members = forms.CharField(label=_("Members (usernames, one per line)"), max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+
+    def __init__(self, *args: Any, meetings: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "meeting", _days(meetings))

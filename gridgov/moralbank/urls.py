@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_money, views_public, views_shop
+from . import views, views_money, views_public, views_rules, views_shop
 
 app_name = "moralbank"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("cards/<uuid:public_id>/", views.card, name="card"),
     path("<str:code>/", views.village, name="village"),
     path("<str:code>/review/", views.review, name="review"),
+    path("<str:code>/rules/", views_rules.rules, name="rules"),
     path("<str:code>/declare/", views.declare, name="declare"),
     path("<str:code>/veto/", views.veto, name="veto"),
     path("<str:code>/ranking/", views.ranking, name="ranking"),

@@ -49,7 +49,8 @@ class Bounds:
 
 
 def region_count(total: int, b: Bounds) -> int:
-    """How many grids `total` households make: nearest the target the bounds allow."""
+    """How many grids `total` households make: nearest the target the bounds allow, or, when
+    no count meets them (582 households for 300–500), the count that misses them least."""
     if total <= 0:
         return 1
     lo = max(1, math.ceil(total / b.high))
@@ -57,7 +58,12 @@ def region_count(total: int, b: Bounds) -> int:
     k = max(1, round(total / b.target))
     if lo <= hi:
         return min(max(k, lo), hi)
-    return max(k, 1)
+
+    def miss(n: int) -> float:
+        size = total / n
+        return n * max(0.0, b.low - size, size - b.high)
+
+    return min((hi, lo), key=lambda n: (miss(n), n))
 
 
 class _State:
@@ -308,32 +314,41 @@ def _region_neighbours(st: _State, r: int) -> set[int]:
     return out
 
 
-def _chain(st: _State, r: int, over: bool) -> bool:
-    """Pass one block's worth of households along the shortest chain of regions from r
-    (over) to the nearest region with room, or to r (under) from the nearest with spare."""
+def _chain(st: _State, r: int, over: bool, tries: int = 8) -> bool:
+    """Pass one block's worth of households along a chain of regions from r (over) to a
+    region with room, or to r (under) from a region with households to spare. The nearest
+    such regions are tried in turn; a chain is kept only if it helps (the regions on it miss
+    the bounds by less)."""
     b = st.b
     prev = {r: -1}
     queue = deque([r])
-    goal = -1
-    while queue:
+    goals: list[int] = []
+    while queue and len(goals) < tries:
         u = queue.popleft()
-        if u != r and (b.low < st.s[u] < b.high):
-            goal = u
-            break
+        # Over: any region with room takes (one short of households best of all);
+        # under: any region with households to spare gives.
+        if u != r and (st.s[u] < b.high if over else st.s[u] > b.low):
+            goals.append(u)
         for v in sorted(_region_neighbours(st, u)):
             if v not in prev:
                 prev[v] = u
                 queue.append(v)
-    if goal < 0:
-        return False
-    path = [goal]
-    while prev[path[-1]] != -1:
-        path.append(prev[path[-1]])
-    path.reverse()  # r ... goal
-    steps = list(itertools.pairwise(path))
-    if not over:  # households flow from goal towards r
-        steps = [(y, x) for x, y in reversed(steps)]
-    moved = False
+    for goal in goals:
+        path = [goal]
+        while prev[path[-1]] != -1:
+            path.append(prev[path[-1]])
+        path.reverse()  # r ... goal
+        steps = list(itertools.pairwise(path))
+        if not over:  # households flow from goal towards r
+            steps = [(y, x) for x, y in reversed(steps)]
+        if _try_chain(st, path, steps):
+            return True
+    return False
+
+
+def _try_chain(st: _State, path: list[int], steps: list[tuple[int, int]]) -> bool:
+    before = sum(st.viol(st.s[q]) for q in path)
+    done: list[tuple[int, int]] = []
     for fr, to in steps:
         cands = [
             i
@@ -341,11 +356,15 @@ def _chain(st: _State, r: int, over: bool) -> bool:
             if any(st.lab[j] == to for j in st.g.nbr[i]) and st.stays_connected(i)
         ]
         if not cands:
-            return moved
+            break
         i = min(cands, key=lambda c: (st.g.w[c] == 0, st.g.w[c], st.cut_delta(c, to), c))
         st.move(i, to)
-        moved = True
-    return moved
+        done.append((i, fr))
+    if done and sum(st.viol(st.s[q]) for q in path) < before:
+        return True
+    for i, fr in reversed(done):
+        st.move(i, fr)
+    return False
 
 
 def _split_region(st: _State, r: int, seed: int) -> None:
@@ -380,7 +399,7 @@ def _dissolve(st: _State, r: int) -> None:
 
 def _repair(st: _State, comp_regions: set[int], seed: int, total: int) -> None:
     b = st.b
-    for _round in range(40 * max(1, len(comp_regions))):
+    for _round in range(200 + 40 * len(comp_regions)):
         bad = [r for r in comp_regions if st.members[r] and st.viol(st.s[r])]
         if not bad:
             return
@@ -393,11 +412,12 @@ def _repair(st: _State, comp_regions: set[int], seed: int, total: int) -> None:
         if _chain(st, r, over):
             continue
         live = [q for q in comp_regions if st.members[q]]
-        if over and len(live) < max(1, total // b.low) and len(st.members[r]) > 1:
+        need = region_count(total, b)
+        if over and len(live) < need and len(st.members[r]) > 1:
             before = st.k
             _split_region(st, r, seed + _round)
             comp_regions.update(range(before, st.k))
-        elif not over and len(live) > max(1, math.ceil(total / b.high)):
+        elif not over and len(live) > need:
             _dissolve(st, r)
         else:
             return

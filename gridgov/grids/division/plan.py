@@ -96,6 +96,14 @@ def _initial(g: Graph, anchors: list[str]) -> tuple[list[int], list[int]] | None
     return labels, anchor
 
 
+def _miss(g: Graph, labels: list[int], bounds: Bounds) -> int:
+    """Households by which the regions miss the bounds, in all."""
+    return sum(
+        max(0, bounds.low - r.households, r.households - bounds.high)
+        for r in metrics.figures(g, labels)
+    )
+
+
 def propose(
     ground: blocklib.Ground,
     members: list[Members],
@@ -104,23 +112,38 @@ def propose(
     progress: Progress | None = None,
     refine: Callable[[], blocklib.Ground] | None = None,
 ) -> tuple[blocklib.Ground, list[Members], Proposal]:
-    """Partition the ground; when whole blocks cannot meet the bounds and `refine` gives a
-    finer ground (blocks cut between buildings), try that once."""
+    """Partition the ground, from today's grids when there are some. Hard bounds come
+    before least change: if today's grids cannot be mended into the bounds, a fresh
+    division is tried; if whole blocks cannot meet them and `refine` gives a finer ground
+    (blocks cut between buildings), both again on that. The first within the bounds wins,
+    else the one that misses them least."""
+    best: tuple[int, int, blocklib.Ground, list[Members], list[int]] | None = None
+    order = 0
     for attempt in range(2):
         g = ground.graph
         start = _initial(g, [block_anchor(m) for m in members])
-        if start is None:
-            labels = partition(g, bounds, progress=progress)
-        else:
-            labels = partition(g, bounds, initial=start[0], anchor=start[1], progress=progress)
-        rows = metrics.figures(g, labels)
-        if attempt == 0 and refine is not None and not all(r.in_range(bounds) for r in rows):
+        tries = [None] if start is None else [start, None]
+        for begin in tries:
+            if begin is None:
+                labels = partition(g, bounds, progress=progress)
+            else:
+                labels = partition(g, bounds, initial=begin[0], anchor=begin[1], progress=progress)
+            miss = _miss(g, labels, bounds)
+            if best is None or (miss, order) < best[:2]:
+                best = (miss, order, ground, members, labels)
+            order += 1
+            if miss == 0:
+                break
+        if best is not None and best[0] == 0:
+            break
+        if attempt == 0 and refine is not None:
             finer = refine()
-            if finer.graph.n > g.n:
-                ground = finer
-                members = members_of(finer, members)
-                continue
-        break
+            if finer.graph.n <= g.n:
+                break
+            ground = finer
+            members = members_of(finer, members)
+    assert best is not None
+    ground, members, labels = best[2], best[3], best[4]
     kept, moved = identity(members, labels)
     return ground, members, Proposal(labels, kept, moved)
 

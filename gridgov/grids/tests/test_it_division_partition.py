@@ -42,6 +42,9 @@ def test_it_honours_other_bounds(street: Graph, low: int, high: int, target: int
 def test_it_counts_grids_nearest_the_target_within_the_bounds() -> None:
     b = Bounds()
     assert [region_count(n, b) for n in (0, 250, 450, 800, 1210, 4000)] == [1, 1, 1, 2, 3, 10]
+    # No count meets the bounds: the one that misses them least (2 × 291 rather than 582;
+    # 525 rather than 2 × 262.5).
+    assert (region_count(582, b), region_count(525, b)) == (2, 1)
 
 
 def _path(weights: list[int]) -> Graph:
@@ -109,3 +112,18 @@ def test_it_moves_few_households_when_one_grid_outgrows_the_maximum(street: Grap
     assert all(b.low <= r.households <= b.high and r.contiguous for r in rows)
     moved_blocks = sum(1 for i in range(g.n) if again[i] != today[i])
     assert 1 <= moved_blocks <= 12
+
+
+def test_it_divides_afresh_when_todays_grids_cannot_be_mended_into_the_bounds() -> None:
+    """A row of blocks; today one grid holds the first two blocks only (200) and the other
+    the rest, behind a block no one lives in that it cannot give away without falling
+    apart: the least-change start cannot reach the bounds, a fresh division can."""
+    from gridgov.grids.division import blocks as blocklib
+
+    g = _path([100, 100, 0, 100, 100, 100, 100, 100, 100])
+    ground = blocklib.Ground.__new__(blocklib.Ground)
+    ground.graph = g
+    members = [[(i, "A" if i < 2 else "B", w)] if w else [] for i, w in enumerate(g.w)]
+    _ground, _members, proposal = plan.propose(ground, members, Bounds())
+    rows = metrics.figures(g, proposal.labels)
+    assert all(Bounds().low <= r.households <= Bounds().high for r in rows)

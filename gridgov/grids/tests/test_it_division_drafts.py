@@ -64,3 +64,25 @@ def test_it_divides_into_four_grids_on_the_roads_with_bounds_200_to_300(cast: An
     assert Household.objects.filter(grid_code__in=codes, building__isnull=False).count() == 960
     draft.refresh_from_db()
     assert draft.status == "accepted"
+
+
+def test_it_covers_the_community_and_rehosts_its_dedicated_grids(cast: Any) -> None:
+    from gridgov.conftest import square
+    from gridgov.grids import reports, services
+
+    school = services.create_grid(
+        actor=cast.admin_a, network=cast.network, parent_code=cast.community_a.code,
+        name="第一中学", kind="dedicated", subtype="school", host_code=A2,
+        boundary=square(106.16, 36.31, 106.19, 36.39),
+    )  # fmt: skip
+    draft = drafts.propose(
+        actor=cast.admin_a, parent=cast.community_a, bounds=Bounds(200, 300, 240)
+    )
+    grids = acceptlib.accept(actor=cast.admin_a, draft=draft, version=draft.version)
+    school.refresh_from_db()
+    # The school lies in the north-east of the community, in whichever new grid holds it.
+    host = next(g for g in grids if g.geometry.covers(school.geometry.representative_point()))
+    assert school.host_id == host.pk
+    coverage = reports.coverage_report(cast.community_a).as_dict()
+    assert (coverage["gaps"], coverage["overlaps"]) == ([], [])
+    assert coverage["children_checked"] == 4

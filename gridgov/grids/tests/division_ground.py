@@ -8,7 +8,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from gridgov.grids.models import Road
+from gridgov.grids.division import drafts
+from gridgov.grids.models import DivisionDraft, Road
 from gridgov.registry.models import Building, Household
 
 LONS = [106.0, 106.05, 106.1, 106.15, 106.2]
@@ -61,3 +62,24 @@ def add_ground(cast: Any) -> list[Building]:
         ]
     )
     return buildings
+
+
+def border_move(draft: DivisionDraft, legal: bool = False) -> tuple[int, int]:
+    """A block on a grid's border and the neighbouring grid's number (`legal`: one whose
+    move keeps both grids within the bounds and the first in one piece)."""
+    g = drafts.graph_of(draft)
+    hh = [r.households for r in drafts.view(draft).rows]
+    for i, r in enumerate(draft.labels):
+        for j in g.nbr[i]:
+            q = draft.labels[j]
+            if q == r:
+                continue
+            rest = {n for n, lab in enumerate(draft.labels) if lab == r and n != i}
+            if not legal or (
+                hh[r] - g.w[i] >= draft.minimum
+                and hh[q] + g.w[i] <= draft.maximum
+                and rest
+                and drafts._connected(g, rest)
+            ):
+                return i, q + 1
+    raise AssertionError("no border block")

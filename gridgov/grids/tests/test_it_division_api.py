@@ -18,7 +18,7 @@ from gridgov.grids import index
 from gridgov.grids.division import drafts
 from gridgov.grids.division.partition import Bounds
 from gridgov.grids.models import DivisionDraft, Grid, GridSuccession
-from gridgov.grids.tests.division_ground import add_ground
+from gridgov.grids.tests.division_ground import add_ground, border_move
 from gridgov.registry.models import Building
 
 pytestmark = pytest.mark.django_db
@@ -133,34 +133,13 @@ def test_it_reads_a_draft_with_its_figures(cast: Any) -> None:
     assert body["households_changing_grid"] == 960
 
 
-def _border(draft: DivisionDraft, legal: bool = False) -> tuple[int, int]:
-    """A block on a grid's border and the neighbouring grid's number (`legal`: one whose
-    move keeps both grids within the bounds and the first in one piece)."""
-    g = drafts.graph_of(draft)
-    hh = [r.households for r in drafts.view(draft).rows]
-    for i, r in enumerate(draft.labels):
-        for j in g.nbr[i]:
-            q = draft.labels[j]
-            if q == r:
-                continue
-            rest = {n for n, lab in enumerate(draft.labels) if lab == r and n != i}
-            if not legal or (
-                hh[r] - g.w[i] >= draft.minimum
-                and hh[q] + g.w[i] <= draft.maximum
-                and rest
-                and drafts._connected(g, rest)
-            ):
-                return i, q + 1
-    raise AssertionError("no border block")
-
-
 def test_it_moves_a_block_and_recomputes_the_figures(cast: Any) -> None:
     # Bounds 100–400: a grid may give one block of 60 to another.
     draft = drafts.propose(
         actor=cast.admin_a, parent=cast.community_a, bounds=Bounds(100, 400, 240)
     )
     before = [r.households for r in drafts.view(draft).rows]
-    block, to = _border(draft, legal=True)
+    block, to = border_move(draft, legal=True)
     fr = draft.labels[block]
     url = f"/api/v1/grids/division/{draft.public_id}/move"
     r = post(api(cast, "admin_a"), url, {"block": block, "to": to, "version": 1})
@@ -177,7 +156,7 @@ def test_it_moves_a_block_and_recomputes_the_figures(cast: Any) -> None:
 def test_it_refuses_moves_that_break_a_bound_or_come_late(cast: Any) -> None:
     before = world()
     client = api(cast, "admin_a")
-    block, to = _border(cast.draft)
+    block, to = border_move(cast.draft)
     cases = [
         ({"block": block, "to": to, "version": 1}, 422, "block"),  # 240 - 60 < 200
         ({"block": block, "to": to, "version": 7}, 409, "version"),

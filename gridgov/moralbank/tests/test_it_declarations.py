@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils.translation import gettext as _
 
 from gridgov.moralbank.choices import Status
 from gridgov.moralbank.models import Declaration, Vote
@@ -94,7 +95,7 @@ def test_it_rejects_when_a_majority_can_no_longer_approve(
     for m in scheme.members[:3]:
         declarations.vote(actor=m, declaration=d, approve=False)
     d.refresh_from_db()
-    assert (d.status, d.reject_reason) == (Status.REJECTED, "Rejected by the review group.")
+    assert (d.status, d.reject_reason) == (Status.REJECTED, _("Rejected by the review group."))
 
 
 def test_it_refuses_a_vote_from_outside_the_group_or_twice(

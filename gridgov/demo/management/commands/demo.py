@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from gridgov.demo.cases import ensure_demo_cases
 from gridgov.demo.inspections import ensure_demo_inspections
 from gridgov.demo.meetings import ensure_demo_meetings
+from gridgov.demo.moralbank import ensure_demo_moralbank, moralbank_logins
 from gridgov.demo.roads import ensure_demo_roads
 from gridgov.demo.safety import ensure_demo_safety, safety_login
 from gridgov.demo.surveys import ensure_demo_surveys
@@ -54,6 +55,11 @@ class Command(BaseCommand):
         meetings = ensure_demo_meetings()
         if meetings:
             self.stdout.write(f"Gave the levels the meetings of the last months: {meetings}.")
+        deeds = ensure_demo_moralbank()
+        if deeds:
+            self.stdout.write(
+                f"Gave a few villages their moral bank and its declarations: {deeds}."
+            )
         roads = ensure_demo_roads()
         if roads:
             self.stdout.write(f"Drew the roads and lanes grids are divided along: {roads}.")
@@ -71,6 +77,7 @@ class Command(BaseCommand):
         login = safety_login()
         if login:
             users.append(login)
+        users.extend(moralbank_logins())
         port = os.environ.get("PORT", "8000")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"gridgov demo: http://127.0.0.1:{port}/"))

@@ -66,6 +66,7 @@ def draft_out(shown: drafts.View) -> dict[str, Any]:
                 "grid": lab + 1,
                 "households": b["households"],
                 "buildings": len(b["members"]),
+                "boundary": b["geometry"],
             }
             for i, (b, lab) in enumerate(zip(d.blocks, d.labels, strict=True))
         ],

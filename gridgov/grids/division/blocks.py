@@ -1,7 +1,8 @@
 """Blocks from roads: the parent's ground cut by its roads and lanes (polygonised), each
 block holding the buildings that stand in it. A block with more households than a grid may
-hold is cut between its buildings (a Voronoi cell round each building point), never through
-one: every building lies whole in one block.
+hold is cut between its buildings (a Voronoi cell round each building point, cells joined
+where a footprint crosses between them), never through one: every building lies whole in
+one block.
 
 All geometry here is in metres on a local plane centred on the parent (`Frame`); blocks
 go back to longitude/latitude only to be stored and drawn.
@@ -50,6 +51,7 @@ class Building:
     lat: float
     households: int
     grid_code: str = ""
+    footprint: Any = None  # shapely polygon, lon/lat, if the registry has one
 
 
 @dataclass
@@ -95,6 +97,50 @@ def _split_between_buildings(block: Any, pts: list[tuple[float, float]]) -> list
     return [by_point.get(n, Point(pts[n]).buffer(0.5).intersection(block)) for n in range(len(pts))]
 
 
+def cut_block(
+    block: Any, frame: Frame, buildings: list[Building]
+) -> list[tuple[Any, list[Building]]]:
+    """A block cut between its buildings: a cell round each building point, and cells a
+    building's footprint reaches into joined, so no line passes through a building."""
+    groups: dict[tuple[float, float], list[Building]] = {}
+    for b in buildings:
+        p = frame.to_m(Point(b.lon, b.lat))
+        groups.setdefault((round(p.x, 2), round(p.y, 2)), []).append(b)
+    keys = list(groups)
+    if len(keys) < 2:
+        return [(block, buildings)]
+    cells = _split_between_buildings(block, keys)
+    parent = list(range(len(keys)))
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    tree = shapely.STRtree(cells)
+    for n, key in enumerate(keys):
+        for b in groups[key]:
+            if b.footprint is None:
+                continue
+            foot = frame.to_m(b.footprint)
+            for m in tree.query(foot, predicate="intersects").tolist():
+                if m != n and cells[m].intersection(foot).area > 0.01:
+                    parent[root(m)] = root(n)
+    joined: dict[int, list[int]] = {}
+    for n in range(len(keys)):
+        joined.setdefault(root(n), []).append(n)
+    out = []
+    for members in joined.values():
+        cell = (
+            cells[members[0]]
+            if len(members) == 1
+            else shapely.union_all([cells[m] for m in members])
+        )
+        out.append((cell, [b for m in members for b in groups[keys[m]]]))
+    return out
+
+
 def build(
     parent: BaseGeometry,
     roads: list[BaseGeometry],
@@ -131,16 +177,12 @@ def build(
         mem = members[q]
         total = sum(buildings[n].households for n in mem)
         if total > split_above and len(mem) > 1:
-            groups: dict[tuple[float, float], list[int]] = {}
-            for n in mem:
-                key = (round(pts[n].x, 2), round(pts[n].y, 2))
-                groups.setdefault(key, []).append(n)
-            keys = list(groups)
-            if len(keys) > 1:
-                for key, cell in zip(keys, _split_between_buildings(block, keys), strict=True):
+            pieces = cut_block(block, frame, [buildings[n] for n in mem])
+            if len(pieces) > 1:
+                for cell, inside in pieces:
                     polys.append(cell)
-                    ids.append([buildings[n].id for n in groups[key]])
-                    hh.append(sum(buildings[n].households for n in groups[key]))
+                    ids.append([b.id for b in inside])
+                    hh.append(sum(b.households for b in inside))
                     origin.append(q)
                 continue
         polys.append(block)
@@ -161,22 +203,13 @@ def refine_ground(ground: Ground, buildings: list[Building], split_above: int) -
     for poly, mem, total, org in zip(
         ground.polys, ground.buildings, ground.households, ground.origin, strict=True
     ):
-        pts: dict[tuple[float, float], list[int]] = {}
-        for bid in mem:
-            b = by_id[bid]
-            p = ground.frame.to_m(Point(b.lon, b.lat))
-            pts.setdefault((round(p.x, 2), round(p.y, 2)), []).append(bid)
-        if total > split_above and len(pts) > 1:
-            keys = list(pts)
-            for key, cell in zip(keys, _split_between_buildings(poly, keys), strict=True):
-                polys.append(cell)
-                ids.append(pts[key])
-                hh.append(sum(by_id[i].households for i in pts[key]))
-                origin.append(org)
-        else:
-            polys.append(poly)
-            ids.append(mem)
-            hh.append(total)
+        pieces = [(poly, [by_id[i] for i in mem])]
+        if total > split_above and len(mem) > 1:
+            pieces = cut_block(poly, ground.frame, [by_id[i] for i in mem])
+        for cell, inside in pieces:
+            polys.append(cell)
+            ids.append([b.id for b in inside])
+            hh.append(sum(b.households for b in inside))
             origin.append(org)
     return Ground(ground.frame, polys, ids, hh, origin)
 

@@ -47,9 +47,10 @@ class DivisionGridOut(Schema):
 
 class DivisionBlockOut(Schema):
     block: int
-    grid: int
+    grid: int = Field(description="Number of the proposed grid it is in (from 1)")
     households: int
     buildings: int
+    boundary: dict[str, Any]
 
 
 class DivisionDraftOut(Schema):

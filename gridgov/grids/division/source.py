@@ -38,6 +38,16 @@ def roads_in(bounds: tuple[float, float, float, float]) -> list[Any]:
     return [shape(g) for g in rows]
 
 
+def _footprint(data: Any) -> Any:
+    """A building's footprint as shapely, or None (none kept, or not a usable polygon)."""
+    if not data:
+        return None
+    try:
+        return geo.parse_boundary(data)
+    except (geo.GeometryError, ValueError, TypeError, KeyError):
+        return None
+
+
 def load(parent: Grid) -> Source:
     if parent.valid_to is not None:
         raise ServiceError(
@@ -72,10 +82,11 @@ def load(parent: Grid) -> Source:
             lat=lat,
             households=counts.get(bid, 0),
             grid_code="" if code == parent.code else code,
+            footprint=_footprint(footprint),
         )
-        for bid, lon, lat, code in Building.objects.filter(grid_code__in=codes)
+        for bid, lon, lat, code, footprint in Building.objects.filter(grid_code__in=codes)
         .order_by("id")
-        .values_list("id", "lon", "lat", "grid_code")
+        .values_list("id", "lon", "lat", "grid_code", "footprint")
     ]
     boundary = geo.parse_boundary(parent.boundary)
     return Source(parent, boundary, roads_in(boundary.bounds), buildings, children)

@@ -62,3 +62,21 @@ def test_it_cuts_a_block_over_the_maximum_between_buildings_never_through_one() 
 def test_it_keeps_a_block_of_one_building_whole_however_many_households() -> None:
     ground = blocks.build(PARENT, [], [_b(1, 106.01, 36.01, 900)], split_above=500)
     assert ground.households == [900]
+
+
+def test_it_joins_the_cells_a_footprint_reaches_into() -> None:
+    """Two building points 60 m apart; the first building's footprint stretches past the
+    line halfway between them, so the two cells are one: no line through the building."""
+    from shapely.geometry import box as rect
+
+    wide = rect(106.0095, 36.0098, 106.0104, 36.0102)  # ~80 m long, its point at the west end
+    found = [
+        Building(id=1, lon=106.0096, lat=36.01, households=300, footprint=wide),
+        Building(id=2, lon=106.01027, lat=36.0100, households=300),
+        Building(id=3, lon=106.005, lat=36.005, households=10),
+    ]
+    ground = blocks.build(PARENT, [], found, split_above=500)
+    assert sorted(sorted(ids) for ids in ground.buildings) == [[1, 2], [3]]
+    for poly, ids in zip(ground.polys, ground.buildings, strict=True):
+        if 1 in ids:
+            assert poly.buffer(0.01).contains(ground.frame.to_m(wide))

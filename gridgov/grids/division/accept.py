@@ -71,9 +71,11 @@ def accept(
     children = {c.code: c for c in src.children}
     if not kept_codes <= set(children):
         raise _stale()
-    olds = [c for code, c in sorted(children.items()) if code not in kept_codes]
-    # Old grids locked first, in code order, as grids.services.redivide does (deadlocks).
-    olds = [services._lock_for_change(actor, g) for g in olds]
+    # Today's grids, kept or not, locked first in code order: creating grids takes the
+    # boundary stamp's lock, while an editor of one of them takes its lock and then the
+    # stamp's (as grids.services.redivide, against deadlocks on PostgreSQL).
+    children = {code: services._lock_for_change(actor, g) for code, g in sorted(children.items())}
+    olds = [c for code, c in children.items() if code not in kept_codes]
     geoms = [shown.region_geometry(r) for r in range(k)]
     length = parent.network.code_lengths[parent.depth + 1]
     used = list(
@@ -111,7 +113,13 @@ def accept(
         )
     shapes = [shape(gj) for gj in geoms]
     _rehost_dedicated(actor, olds, target, shapes, date)
-    main = _file_registry(draft, target, shapes, olds)
+    main, moved_homes = _file_registry(draft, target, shapes, olds)
+    if moved_homes:
+        # The visit round keeps each household's grid (visits.Schedule): rebuilt for those
+        # re-filed once this commits, as the registry's own changes are.
+        from gridgov.visits import schedule
+
+        transaction.on_commit(lambda: schedule.compute({"__in": moved_homes}))
     for old in olds:
         if old.boundary is not None:
             successors = [
@@ -183,11 +191,12 @@ def _rehost_dedicated(
 
 def _file_registry(
     draft: DivisionDraft, target: list[Grid], shapes: list[Any], olds: list[Grid]
-) -> dict[str, Grid]:
+) -> tuple[dict[str, Grid], list[int]]:
     """Buildings and what is in them go to their block's grid; rows with a point to the grid
     the point lies in; the rest of a retired grid to the grid that took most of its
-    buildings (returned per old code)."""
+    buildings (returned per old code), and the ids of the households re-filed."""
     by_grid: dict[int, list[int]] = {}
+    moved_homes: list[int] = []
     took: dict[str, dict[int, int]] = {}
     for block, r in zip(draft.blocks, draft.labels, strict=True):
         for bid, code, _hh in block["members"]:
@@ -200,6 +209,7 @@ def _file_registry(
         grid = target[r]
         Building.objects.filter(id__in=ids).update(grid=grid, grid_code=grid.code)
         homes = Household.objects.filter(building_id__in=ids)
+        moved_homes += homes.values_list("id", flat=True)
         Resident.objects.filter(household__in=homes).update(grid_code=grid.code)
         Tag.objects.filter(Q(household__in=homes) | Q(resident__household__in=homes)).update(
             grid_code=grid.code
@@ -210,6 +220,7 @@ def _file_registry(
     for old in olds:
         heir = main.get(old.code, target[0])
         homes = Household.objects.filter(grid_code=old.code, building__isnull=True)
+        moved_homes += homes.values_list("id", flat=True)
         Resident.objects.filter(household__in=homes).update(grid_code=heir.code)
         Tag.objects.filter(Q(household__in=homes) | Q(resident__household__in=homes)).update(
             grid_code=heir.code
@@ -228,4 +239,4 @@ def _file_registry(
                         dest = t
                         break
             model.objects.filter(pk=row.pk).update(grid=dest, grid_code=dest.code)
-    return main
+    return main, moved_homes

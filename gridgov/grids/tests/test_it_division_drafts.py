@@ -86,3 +86,24 @@ def test_it_covers_the_community_and_rehosts_its_dedicated_grids(cast: Any) -> N
     coverage = reports.coverage_report(cast.community_a).as_dict()
     assert (coverage["gaps"], coverage["overlaps"]) == ([], [])
     assert coverage["children_checked"] == 4
+
+
+def test_it_moves_the_visit_round_with_the_households(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from gridgov.visits import schedule
+    from gridgov.visits.models import Schedule
+
+    homes = list(Household.objects.filter(building__isnull=False).values_list("id", flat=True))
+    schedule.compute({"__in": homes})
+    draft = drafts.propose(
+        actor=cast.admin_a, parent=cast.community_a, bounds=Bounds(200, 300, 240)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        grids = acceptlib.accept(actor=cast.admin_a, draft=draft, version=draft.version)
+    codes = {g.code for g in grids}
+    rows = dict(
+        Schedule.objects.filter(household_id__in=homes).values_list("household_id", "grid_code")
+    )
+    assert set(rows.values()) == codes
+    assert rows == dict(Household.objects.filter(id__in=homes).values_list("id", "grid_code"))

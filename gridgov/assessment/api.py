@@ -7,18 +7,20 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from gridgov.core.errors import NotFound
 from gridgov.core.inputs import IsoDate
 from gridgov.core.schemas import ERRORS
 
-from . import queries, services
+from . import queries, rewards, services
 from .models import Indicator, IndicatorSet
 from .schemas import (
     CardDetailOut,
     KindIn,
     RankingOut,
+    RewardIn,
+    RewardOut,
     ScoreIn,
     ScoreOut,
     SetOut,
@@ -95,7 +97,7 @@ def card(
     their own (`node` defaults to their grid); heads with "assess" anyone's under `node`
     (a grid's `node` defaults to the grid itself)."""
     p = queries.period_of(kind, on or timezone.localdate())
-    node = node or (key if subject == "grid" else "")
+    node = node or (key if subject in ("grid", "dedicated") else "")
     if not node and subject == "worker" and key == str(request.user.pk):
         node = queries.own_node(request.user)
     grid, c = queries.card_for(request.user, subject, key, node, p)
@@ -131,3 +133,38 @@ def enter_score(request: HttpRequest, payload: ScoreIn):
         "indicator": indicator.pk, "subject": m.subject_key, "kind": m.kind, "start": m.start,
         "score": m.score, "reason": m.reason,
     }  # fmt: skip
+
+
+def _reward(r: Any) -> dict[str, Any]:
+    return {
+        "case": r.case.number, "grid": r.grid_code, "person": r.person_id, "amount": r.amount,
+        "reason": r.reason, "awarded_on": r.awarded_on,
+    }  # fmt: skip
+
+
+@router.get("/rewards", response={200: list[RewardOut], **ERRORS}, summary="Lead rewards")
+def reward_list(
+    request: HttpRequest,
+    node: str = Query(..., max_length=32),  # type: ignore[type-arg]
+    start: IsoDate | None = None,
+    end: IsoDate | None = None,
+):
+    """The rewards for valuable leads (一事一獎) under `node` given between `start` (default
+    the first of the year) and `end` (default today). Needs "assess" on `node`."""
+    grid = queries.node_for(request.user, node)
+    today = timezone.localdate()
+    return [
+        _reward(r)
+        for r in rewards.under(grid, start or today.replace(month=1, day=1), end or today)
+    ]
+
+
+@router.post("/rewards", response={201: RewardOut, **ERRORS}, summary="Reward a lead")
+def reward_lead(request: HttpRequest, payload: RewardIn):
+    """Reward the person who brought a case's lead, once per case (409 the second time):
+    its staff reporter, or `person`. Needs "assess" where the case is. Audited."""
+    r = rewards.reward_lead(
+        actor=request.user, number=payload.case, amount=payload.amount,
+        reason=payload.reason, person=payload.person,
+    )  # fmt: skip
+    return Status(201, _reward(r))

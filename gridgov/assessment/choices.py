@@ -11,6 +11,8 @@ class Subject(models.TextChoices):
     WORKER = "worker", _("Grid worker")
     GRID = "grid", _("Grid (its head)")
     UNIT = "unit", _("Department (handling unit)")
+    # Plan 7: a dedicated grid (專屬網格) of a unit, school, hospital, park…, and its head.
+    DEDICATED = "dedicated", _("Dedicated grid (its head)")
 
 
 class Source(models.TextChoices):
@@ -18,6 +20,7 @@ class Source(models.TextChoices):
     VISITS = "visits", pgettext_lazy("source", "Visits")
     MANUAL = "manual", _("Manual score")
     SURVEY = "survey", _("Residents' survey")
+    INSPECTIONS = "inspections", pgettext_lazy("source", "Inspections")
 
 
 class Metric(models.TextChoices):
@@ -35,6 +38,10 @@ class Metric(models.TextChoices):
     # Residents' evaluation from the public survey page of each grid (plan 4: 群眾評議).
     SURVEY_SATISFIED_SHARE = "survey_satisfied_share", _("Residents satisfied (survey)")
     KNOWS_WORKER_SHARE = "knows_worker_share", _("Residents who know their grid worker")
+    # A dedicated grid's checks (plan 7: 治安防範, 安全生產): its scheduled inspections done
+    # on time, and its findings put right by their deadline.
+    INSPECTED_ON_TIME_SHARE = "inspected_on_time_share", _("Inspections done on time")
+    RECTIFIED_SHARE = "rectified_share", _("Findings put right in time")
     MANUAL = "manual", _("Head's score")
 
 
@@ -44,6 +51,8 @@ SOURCES: dict[str, str] = {
     Metric.VISIT_ON_TIME_SHARE: Source.VISITS,
     Metric.SURVEY_SATISFIED_SHARE: Source.SURVEY,
     Metric.KNOWS_WORKER_SHARE: Source.SURVEY,
+    Metric.INSPECTED_ON_TIME_SHARE: Source.INSPECTIONS,
+    Metric.RECTIFIED_SHARE: Source.INSPECTIONS,
     Metric.MANUAL: Source.MANUAL,
 }
 

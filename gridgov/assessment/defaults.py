@@ -47,6 +47,18 @@ SETS: list[dict[str, Any]] = [
         ],
     },
     {
+        # Plan 7: the dedicated grid's own checks, and the grid instructor's periodic
+        # evaluation (網格指導員定期評估) as the head's score.
+        "slug": "dedicated-grid",
+        "name": "专属网格考核",
+        "subject": "dedicated",
+        "indicators": [
+            ("inspected_on_time_share", 40, 50, 100),
+            ("rectified_share", 30, 50, 100),
+            ("manual", 30, 0, 100),
+        ],
+    },
+    {
         "slug": "department",
         "name": "职能部门考核",
         "subject": "unit",
@@ -59,8 +71,12 @@ SETS: list[dict[str, Any]] = [
 ]
 
 
-def load_sets(set_model: Any, indicator_model: Any) -> None:
+def load_sets(set_model: Any, indicator_model: Any, slugs: tuple[str, ...] = ()) -> None:
+    """Create the seeded sets (those of `slugs` only, when given) and their indicators that
+    are missing; what exists is left as it is."""
     for spec in SETS:
+        if slugs and spec["slug"] not in slugs:
+            continue
         s, _ = set_model.objects.get_or_create(
             slug=spec["slug"], defaults={"name": spec["name"], "subject": spec["subject"]}
         )

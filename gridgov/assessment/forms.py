@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -71,3 +73,19 @@ class SurveyResultsForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The end comes after the start."))
         return data
+
+
+class RewardForm(TextForm):
+    """A reward for a valuable lead (一事一獎): the case, the amount, why; the person when it
+    is not the case's reporter."""
+
+    node = forms.RegexField(widget=forms.HiddenInput, regex=r"^\d{1,32}$")
+    case = forms.CharField(label=_("Case number"), max_length=20)
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), min_value=Decimal("0.01"), max_value=100000, decimal_places=2
+    )
+    reason = forms.CharField(label=_("Why the lead was valuable"), max_length=500)
+    person = forms.IntegerField(
+        label=_("Person rewarded (if not the reporter)"), required=False, min_value=1,
+        max_value=2_147_483_647, widget=forms.Select,
+    )  # fmt: skip

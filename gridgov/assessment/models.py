@@ -20,7 +20,7 @@ class IndicatorSet(TimeStamped):
 
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
-    subject = models.CharField(_("assesses"), max_length=8, choices=Subject.choices)
+    subject = models.CharField(_("assesses"), max_length=12, choices=Subject.choices)
     grade_a = models.PositiveSmallIntegerField(_("grade A from"), default=90)
     grade_b = models.PositiveSmallIntegerField(_("grade B from"), default=75)
     grade_c = models.PositiveSmallIntegerField(_("grade C from"), default=60)
@@ -171,3 +171,36 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"survey {self.grid_code} {self.answered_on}"
+
+
+class LeadReward(TimeStamped):
+    """A reward for a valuable lead (一事一獎, plan 7): one per case, to the person who
+    brought it, with the amount and the reason; given by a head with "assess" where the
+    case is (`services.reward_lead`, audited). Never edited."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="+")
+    grid_code = models.CharField(max_length=32, db_index=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lead_rewards",
+        verbose_name=_("rewarded"),
+    )  # fmt: skip
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=9, decimal_places=2)
+    reason = models.CharField(_("why the lead was valuable"), max_length=500)
+    awarded_on = models.DateField(_("awarded on"))
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-awarded_on", "-id"]
+        verbose_name = _("lead reward")
+        verbose_name_plural = _("lead rewards")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="lead_reward_amount_positive",
+                violation_error_message=_("The amount must be positive."),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"reward {self.case_id} {self.amount}"

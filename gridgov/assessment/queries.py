@@ -31,7 +31,7 @@ from gridgov.core.lib.codes import subtree_range
 from gridgov.core.scope import in_scope
 from gridgov.visits import queries as visit_queries
 
-from . import survey
+from . import dedicated, survey
 from .choices import Metric, PeriodKind, Source, Subject
 from .models import Indicator, IndicatorSet, ManualScore
 
@@ -177,6 +177,7 @@ def _links(subject: str, node: str, p: Period) -> dict[str, str]:
 def card(
     s: IndicatorSet, subject: str, key: str, label: str, case_row: Any, visit_row: Any,
     manual: dict[int, ManualScore], links: dict[str, str], survey_row: Any = None,
+    inspection_row: Any = None,
 ) -> Card:  # fmt: skip
     """One subject's card from its case row, its visit row, its survey row and its manual
     scores."""
@@ -185,11 +186,12 @@ def card(
         f = Figure(indicator=ind, link=links.get(ind.source, ""))
         parts = (
             CASE_PARTS.get(ind.metric) or VISIT_PARTS.get(ind.metric)
-            or SURVEY_PARTS.get(ind.metric)
+            or SURVEY_PARTS.get(ind.metric) or dedicated.PARTS.get(ind.metric)
         )  # fmt: skip
-        row = {Source.CASES: case_row, Source.VISITS: visit_row, Source.SURVEY: survey_row}.get(
-            ind.source
-        )
+        row = {
+            Source.CASES: case_row, Source.VISITS: visit_row, Source.SURVEY: survey_row,
+            Source.INSPECTIONS: inspection_row,
+        }.get(ind.source)  # fmt: skip
         if parts and row is not None:
             f.numerator, f.denominator = getattr(row, parts[0]), getattr(row, parts[1])
             f.raw = rate(f.numerator, f.denominator)  # type: ignore[arg-type]
@@ -221,6 +223,8 @@ def cards(grid: Any, subject: str, p: Period, s: IndicatorSet | None = None) -> 
     (the grid itself at the grid level), per grid worker holding a grid under it, or per
     handling unit with cases under it. No scope check (see `node_for`)."""
     s = s or active_set(subject)
+    if subject == Subject.DEDICATED:
+        return dedicated_cards(grid, p, s)
     low, high = case_indicators.period(p.start, p.end)
     by = {Subject.GRID: "grid", Subject.WORKER: "worker", Subject.UNIT: "unit"}[subject]  # type: ignore[index]
     case_rows = {
@@ -254,6 +258,20 @@ def cards(grid: Any, subject: str, p: Period, s: IndicatorSet | None = None) -> 
             card(s, subject, k, labels.get(k, k), case_rows.get(k), visit_rows.get(k),
                  manual.get(k, {}), own, survey_rows.get(k))
         )  # fmt: skip
+    return out
+
+
+def dedicated_cards(grid: Any, p: Period, s: IndicatorSet) -> list[Card]:
+    """The cards of the dedicated grids under `grid`: their inspections (one coverage
+    query set each) and the instructors' scores."""
+    found = dedicated.grids_under(grid)
+    manual = _manual(s, p, [g.code for g in found])
+    out = []
+    for g in found:
+        links: dict[str, str] = {Source.INSPECTIONS: dedicated.link(g.code, p.start, p.end)}
+        c = card(s, Subject.DEDICATED, g.code, g.name, None, None, manual.get(g.code, {}),
+                 links, None, dedicated.row(g, p.start, p.end))  # fmt: skip
+        out.append(c)
     return out
 
 
@@ -337,6 +355,10 @@ def card_for(user: Any, subject: str, key: str, node: str, p: Period) -> tuple[A
         grid = grid_for(node)
         if grid is None:
             raise NotFound(_("No grid with code %(code)s.") % {"code": node}, field="node")
+    elif subject == Subject.DEDICATED and node == key and dedicated.instructs(user, key):
+        grid = grid_for(key)  # its instructor sees the dedicated grid's own card
+        if grid is None:
+            raise NotFound(_("No grid with code %(code)s.") % {"code": key}, field="node")
     else:
         grid = node_for(user, node)
     s = active_set(subject)

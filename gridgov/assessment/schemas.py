@@ -9,7 +9,7 @@ from pydantic import Field
 
 from gridgov.core.inputs import InputSchema, IsoDate
 
-SubjectIn = Literal["worker", "grid", "unit"]
+SubjectIn = Literal["worker", "grid", "unit", "dedicated"]
 KindIn = Literal["month", "quarter", "year"]
 # The ranking's order: by total (the default), by name, or by one indicator's score.
 SortIn = Literal[
@@ -25,6 +25,8 @@ SortIn = Literal[
     "visit_on_time_share",
     "survey_satisfied_share",
     "knows_worker_share",
+    "inspected_on_time_share",
+    "rectified_share",
     "manual",
 ]
 
@@ -33,7 +35,7 @@ class IndicatorOut(Schema):
     id: int
     metric: str
     name: str
-    source: Literal["cases", "visits", "survey", "manual"]
+    source: Literal["cases", "visits", "survey", "inspections", "manual"]
     weight: int
     floor: float = Field(description="The raw figure that scores 0")
     target: float = Field(description="The raw figure that scores 100 (linear between)")
@@ -109,3 +111,19 @@ class ScoreOut(Schema):
     start: dt.date
     score: Decimal
     reason: str
+
+
+class RewardIn(InputSchema):
+    case: str = Field(max_length=20, description="The case number")
+    amount: Decimal = Field(gt=0, le=100000, decimal_places=2)
+    reason: str = Field(max_length=500)
+    person: int | None = Field(None, description="Rewarded, when not the case's reporter")
+
+
+class RewardOut(Schema):
+    case: str
+    grid: str
+    person: int
+    amount: Decimal
+    reason: str
+    awarded_on: dt.date

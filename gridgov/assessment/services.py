@@ -26,8 +26,11 @@ def subject_grid(subject: str, key: str) -> str:
     from gridgov.grids.models import Grid
     from gridgov.registry.models import Organisation
 
-    if subject == Subject.GRID:
-        return key if Grid.objects.filter(network__slug="comprehensive", code=key).exists() else ""
+    if subject in (Subject.GRID, Subject.DEDICATED):
+        grids = Grid.objects.filter(network__slug="comprehensive", code=key)
+        if subject == Subject.DEDICATED:
+            grids = grids.filter(kind="dedicated")
+        return key if grids.exists() else ""
     if not (key.isascii() and key.isdigit()) or len(key) > 18:
         return ""
     if subject == Subject.UNIT:
@@ -42,6 +45,19 @@ def subject_grid(subject: str, key: str) -> str:
     return min(codes, key=len) if codes else ""
 
 
+def may_score(actor: Any, subject: str, key: str) -> bool:
+    """Heads with "assess" where the subject is; for a dedicated grid also its instructor
+    (plan 7: 網格指導員 ... 定期評估)."""
+    from . import dedicated
+
+    code = subject_grid(subject, key)
+    if not code:
+        return False
+    return in_scope(actor, code, Right.ASSESS) or (
+        subject == Subject.DEDICATED and dedicated.instructs(actor, code)
+    )
+
+
 def enter_score(
     *, actor: Any, indicator: Indicator, subject_key: str, period: Period, score: Decimal,
     reason: str,
@@ -52,7 +68,7 @@ def enter_score(
     code = subject_grid(indicator.set.subject, subject_key)
     if not code or not in_scope(actor, code):
         raise NotFound(_("Nobody to assess with that key."), field="subject")
-    if not in_scope(actor, code, Right.ASSESS):
+    if not may_score(actor, indicator.set.subject, subject_key):
         raise Forbidden(_("You may not assess here."))
     if indicator.metric != Metric.MANUAL:
         raise ServiceError(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_survey
+from . import views, views_rewards, views_survey
 
 app_name = "assessment"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("export/", views.ranking_export, name="export"),
     path("mine/", views.mine, name="mine"),
     path("surveys/", views_survey.results, name="surveys"),
+    path("rewards/", views_rewards.rewards_page, name="rewards"),
     path("card/<slug:subject>/<str:key>/", views.card_page, name="card"),
     path("card/<slug:subject>/<str:key>/score/", views.score, name="score"),
 ]

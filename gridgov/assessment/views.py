@@ -16,10 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gridgov.accounts.roles import Right
 from gridgov.core.errors import ServiceError, refuse_page
 from gridgov.core.exports import xlsx_response
-from gridgov.core.scope import in_scope
 
 from . import queries, services
 from .choices import Subject
@@ -113,7 +111,7 @@ def _spark(trend: list[tuple[queries.Period, Any]]) -> list[dict[str, Any]]:
 def card_page(request: HttpRequest, subject: str, key: str) -> HttpResponse:
     if subject not in Subject.values:
         raise Http404
-    default_node = key if subject == Subject.GRID else ""
+    default_node = key if subject in (Subject.GRID, Subject.DEDICATED) else ""
     if subject == Subject.WORKER and key == str(request.user.pk):
         default_node = queries.own_node(request.user)
     form = CardForm(_values(request.GET, node=default_node))
@@ -141,8 +139,7 @@ def _scoring(user: Any, c: queries.Card, p: queries.Period, grid: Any) -> list[A
     manual = [f for f in c.figures if f.indicator.metric == "manual"]
     if not manual:
         return []
-    code = services.subject_grid(c.subject, c.key)
-    if not code or not in_scope(user, code, Right.ASSESS):
+    if not services.may_score(user, c.subject, c.key):
         return []
     out = []
     for f in manual:

@@ -6,7 +6,11 @@ from django.db import migrations
 def load(apps, schema_editor):
     from gridgov.assessment.defaults import load_sets
 
-    load_sets(apps.get_model("assessment", "IndicatorSet"), apps.get_model("assessment", "Indicator"))
+    # The three sets of this migration's time (later ones need later schema: 0005).
+    load_sets(
+        apps.get_model("assessment", "IndicatorSet"), apps.get_model("assessment", "Indicator"),
+        ("grid-worker", "grid-head", "department"),
+    )
 
 
 def unload(apps, schema_editor):

@@ -66,6 +66,6 @@ def test_it_reckons_months_quarters_years_and_the_trend() -> None:
 
 def test_it_seeds_one_set_per_subject_whose_weights_add_up_to_100() -> None:
     sets = {s.subject: s for s in IndicatorSet.objects.filter(active=True)}
-    assert sorted(sets) == ["grid", "unit", "worker"]
+    assert sorted(sets) == ["dedicated", "grid", "unit", "worker"]
     for s in sets.values():
         assert sum(s.indicators.values_list("weight", flat=True)) == 100

@@ -2234,4 +2234,6 @@ ZH_HANS = {
     "No lead rewarded in this period.": "本时段没有奖励线索。",
     "The case's reporter": "案件上报人",
     "The lead is rewarded.": "线索已奖励。",
+    "Registry completeness": "基础信息完整度",
+    "Registry records complete": "基础信息完整率（四清）",
 }

@@ -21,6 +21,7 @@ class Source(models.TextChoices):
     MANUAL = "manual", _("Manual score")
     SURVEY = "survey", _("Residents' survey")
     INSPECTIONS = "inspections", pgettext_lazy("source", "Inspections")
+    REGISTRY = "registry", _("Registry completeness")
 
 
 class Metric(models.TextChoices):
@@ -42,6 +43,10 @@ class Metric(models.TextChoices):
     # on time, and its findings put right by their deadline.
     INSPECTED_ON_TIME_SHARE = "inspected_on_time_share", _("Inspections done on time")
     RECTIFIED_SHARE = "rectified_share", _("Findings put right in time")
+    # 四清 (plan 1, R-REG-3): the registry's records complete — households with members,
+    # residents with a checked ID and a phone, buildings on the map, tags reviewed — as of
+    # the day asked (the registry keeps no history of its gaps).
+    REGISTRY_COMPLETE_SHARE = "registry_complete_share", _("Registry records complete")
     MANUAL = "manual", _("Head's score")
 
 
@@ -53,6 +58,7 @@ SOURCES: dict[str, str] = {
     Metric.KNOWS_WORKER_SHARE: Source.SURVEY,
     Metric.INSPECTED_ON_TIME_SHARE: Source.INSPECTIONS,
     Metric.RECTIFIED_SHARE: Source.INSPECTIONS,
+    Metric.REGISTRY_COMPLETE_SHARE: Source.REGISTRY,
     Metric.MANUAL: Source.MANUAL,
 }
 

@@ -27,6 +27,7 @@ SortIn = Literal[
     "knows_worker_share",
     "inspected_on_time_share",
     "rectified_share",
+    "registry_complete_share",
     "manual",
 ]
 
@@ -35,7 +36,7 @@ class IndicatorOut(Schema):
     id: int
     metric: str
     name: str
-    source: Literal["cases", "visits", "survey", "inspections", "manual"]
+    source: Literal["cases", "visits", "survey", "inspections", "registry", "manual"]
     weight: int
     floor: float = Field(description="The raw figure that scores 0")
     target: float = Field(description="The raw figure that scores 100 (linear between)")

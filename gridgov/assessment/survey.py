@@ -102,26 +102,20 @@ def _counts(code: str, length: int, start: dt.date, end: dt.date) -> dict[str, S
 def rows(grid: Any, start: dt.date, end: dt.date, by: str) -> dict[str, SurveyRow]:
     """The survey figures of each subject under `grid`: per child grid (`by` "grid"), or
     per grid worker holding grids there (their grids' answers), keyed as the cards are."""
-    from gridgov.accounts.models import Assignment
-    from gridgov.accounts.roles import Role
     from gridgov.visits.queries import child_length
 
     if by == "grid":
         return _counts(grid.code, child_length(grid.code, grid.network), start, end)
     if by != "worker":
         return {}
-    leaf = max(grid.network.code_lengths)
-    per_grid = _counts(grid.code, leaf, start, end)
-    low, high = subtree_range(grid.code)
+    from .registry_source import worker_grids
+
+    per_grid = _counts(grid.code, max(grid.network.code_lengths), start, end)
     out: dict[str, SurveyRow] = {}
-    for user_id, code in (
-        Assignment.objects.active(end)
-        .filter(role=Role.GRID_WORKER, grid_code__gte=low, grid_code__lt=high)
-        .values_list("user_id", "grid_code")
-    ):  # fmt: skip
-        row = out.setdefault(str(user_id), SurveyRow(str(user_id)))
-        for key, counts in per_grid.items():
-            if key.startswith(code):
+    for key, codes in worker_grids(grid, end).items():
+        row = out.setdefault(key, SurveyRow(key))
+        for code, counts in per_grid.items():
+            if any(code.startswith(held) for held in codes):
                 row.add(counts)
     return out
 

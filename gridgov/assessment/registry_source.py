@@ -1,0 +1,81 @@
+"""The registry's completeness (四清, R-REG-3) as an assessment figure: the share of the
+registry's records under a subject that are complete — households with members, residents
+with a checked ID and a phone, buildings on the map, attention tags reviewed — as of the day
+asked (registry.completeness; the registry keeps no history of its gaps, so a past period
+reads today's state)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from gridgov.core.lib.codes import subtree_range
+
+from .choices import Metric
+
+PARTS = {Metric.REGISTRY_COMPLETE_SHARE: ("complete", "records")}
+
+
+@dataclass
+class RegistryRow:
+    complete: int = 0
+    records: int = 0
+
+    def add(self, c: Any) -> None:
+        for _name, m in c.measures:
+            self.complete += m.done
+            self.records += m.total
+
+
+def worker_grids(grid: Any, day: dt.date) -> dict[str, list[str]]:
+    """The grids each grid worker holds under `grid` on `day` (keyed as the cards are)."""
+    from gridgov.accounts.models import Assignment
+    from gridgov.accounts.roles import Role
+
+    low, high = subtree_range(grid.code)
+    out: dict[str, list[str]] = {}
+    for user_id, code in (
+        Assignment.objects.active(day)
+        .filter(role=Role.GRID_WORKER, grid_code__gte=low, grid_code__lt=high)
+        .values_list("user_id", "grid_code")
+    ):  # fmt: skip
+        out.setdefault(str(user_id), []).append(code)
+    return out
+
+
+def rows(grid: Any, by: str, day: dt.date) -> dict[str, RegistryRow]:
+    """Per child grid (`by` "grid") or per grid worker (their grids' records)."""
+    from gridgov.registry.completeness import by_prefix
+    from gridgov.visits.queries import child_length
+
+    if by == "grid":
+        out: dict[str, RegistryRow] = {}
+        for key, c in by_prefix(grid.code, child_length(grid.code, grid.network), day).items():
+            out.setdefault(key, RegistryRow()).add(c)
+        return out
+    if by != "worker":
+        return {}
+    per_grid = by_prefix(grid.code, max(grid.network.code_lengths), day)
+    out = {}
+    for key, codes in worker_grids(grid, day).items():
+        row = out.setdefault(key, RegistryRow())
+        for code, c in per_grid.items():
+            if any(code.startswith(held) for held in codes):
+                row.add(c)
+    return out
+
+
+def node_row(grid: Any, day: dt.date) -> RegistryRow:
+    from gridgov.registry.completeness import by_prefix
+
+    row = RegistryRow()
+    for c in by_prefix(grid.code, len(grid.code), day).values():
+        row.add(c)
+    return row
+
+
+def link(grid: Any, code: str) -> str:
+    return reverse("registry:grid_completeness", args=[grid.network.slug, code])

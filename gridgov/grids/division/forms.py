@@ -20,8 +20,12 @@ class ProposeForm(forms.Form):
 
 class MoveForm(forms.Form):
     block = forms.IntegerField(label=_("Block"), min_value=0)
-    to = forms.IntegerField(label=_("To proposed grid"), min_value=1)
+    to = forms.TypedChoiceField(label=_("To proposed grid"), coerce=int)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, grids: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(n, str(n)) for n in range(1, grids + 1)]  # type: ignore[attr-defined]
 
 
 class VersionForm(forms.Form):

@@ -102,7 +102,7 @@ def draft_page(request: HttpRequest, network: str, code: str, draft_id: uuid.UUI
             "draft": draft,
             "shown": shown,
             "rows": rows,
-            "move_form": MoveForm(initial={"version": draft.version}),
+            "move_form": MoveForm(initial={"version": draft.version}, grids=len(rows)),
             "is_open": draft.status == DraftStatus.DRAFT,
             "tile_url": settings.GRIDGOV_TILE_URL,
             "tile_attribution": settings.GRIDGOV_TILE_ATTRIBUTION,
@@ -144,7 +144,7 @@ def draft_geojson(
 @require_POST
 def move(request: HttpRequest, network: str, code: str, draft_id: uuid.UUID) -> HttpResponse:
     draft = _draft(request, network, code, draft_id)
-    form = MoveForm(request.POST)
+    form = MoveForm(request.POST, grids=max(draft.labels, default=-1) + 1)
     if not form.is_valid():
         messages.error(request, _("Choose a block and the grid it moves to."))
     else:

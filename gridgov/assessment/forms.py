@@ -89,3 +89,8 @@ class RewardForm(TextForm):
         label=_("Person rewarded (if not the reporter)"), required=False, min_value=1,
         max_value=2_147_483_647, widget=forms.Select,
     )  # fmt: skip
+
+
+class ProposalsForm(forms.Form):
+    node = forms.RegexField(label=_("Grid code"), regex=r"^\d{1,32}$", required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2099)

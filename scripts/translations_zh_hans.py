@@ -2249,4 +2249,5 @@ ZH_HANS = {
     "Commendation": "评优",
     "Renewal": "续聘",
     "Proposed": "建议",
+    "Coloured: the proposed grids; dashed: the grids in force. Click a block to move, then a block of the grid it should join.": "彩色为拟设网格，虚线为现行网格。先点击要调整的地块，再点击其应并入网格中的任一地块。",
 }

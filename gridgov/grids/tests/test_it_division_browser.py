@@ -25,6 +25,11 @@ committed_cast = base.committed_cast
 open_page = base.open_page
 
 COMMUNITY_A = "640402001001"
+# Click block n's shape on the map (paths in drawing order: 4 proposed, 2 today, 16 blocks).
+CLICK_BLOCK = """n => {
+  const paths = document.querySelectorAll('#division-map svg path.leaflet-interactive');
+  paths[6 + n].dispatchEvent(new MouseEvent('click', {bubbles: true}));
+}"""
 
 
 @pytest.mark.parametrize("viewport", [base.DESKTOP, base.PHONE], ids=["desktop", "phone"])
@@ -49,11 +54,15 @@ def test_it_proposes_moves_a_block_picked_on_the_map_and_accepts(
     assert all(label for _id, label in page.evaluate(base.LABELS))
     base.shoot(page, f"division-draft-{viewport['width']}")
 
-    # A block clicked on the map lands in the move form.
-    blocks = page.locator("#division-map svg path.leaflet-interactive")
-    blocks.last.click(force=True)
-    picked = int(page.input_value("#id_block"))
-    assert 0 <= picked < 16
+    # A block clicked on the map is the one to move; a block of another grid clicked next
+    # names the grid it joins.
+    draft.refresh_from_db()
+    one = draft.labels.index(0)
+    other = next(i for i, lab in enumerate(draft.labels) if lab != 0)
+    page.evaluate(CLICK_BLOCK, one)
+    assert int(page.input_value("#id_block")) == one
+    page.evaluate(CLICK_BLOCK, other)
+    assert int(page.input_value("#id_to")) == draft.labels[other] + 1
 
     base.path_after(page, lambda: page.click("form[action$='/accept'] button"))
     assert Grid.objects.current().filter(parent__code=COMMUNITY_A).count() == 4

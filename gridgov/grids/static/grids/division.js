@@ -1,5 +1,6 @@
 // The division draft's map: today's grids dashed, the proposed grids filled by number,
-// blocks outlined; clicking a block fills the move form's block field.
+// blocks outlined; a block clicked is the one to move, then a block of another grid
+// clicked names the grid it moves to (the move form's fields).
 (function () {
   "use strict";
   var el = document.getElementById("division-map");
@@ -11,6 +12,8 @@
   var palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
   function text(s) { var span = document.createElement("span"); span.textContent = s; return span; }
   var blockField = document.getElementById("id_block");
+  var toField = document.getElementById("id_to");
+  var picked = null;
   fetch(el.dataset.geojson, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (data) {
@@ -33,6 +36,16 @@
           } else if (p.role === "block") {
             l.bindTooltip(text(el.dataset.labelBlock + " " + p.block + " · " + el.dataset.labelGrid + " " + p.grid + " · " + el.dataset.labelHouseholds + " " + p.households), { sticky: true });
             l.on("click", function () {
+              // First click: the block to move (outlined). A click on a block of another
+              // grid then: the grid it moves to.
+              if (picked && picked.feature.properties.grid !== p.grid && toField) {
+                toField.value = String(p.grid);
+                toField.focus();
+                return;
+              }
+              if (picked) picked.setStyle({ weight: 0.5, color: "#666" });
+              picked = l;
+              l.setStyle({ weight: 3, color: "#111" });
               if (blockField) { blockField.value = p.block; blockField.focus(); }
             });
           }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from .models import (
     RuleItem,
     RuleSet,
     Village,
+    Vote,
 )
 from .schemas import (
     MoralAccountOut,
@@ -138,7 +140,7 @@ def _declaration_out(d: Declaration, user: Any) -> dict[str, Any]:
         "place": d.place, "what": d.what, "status": d.status, "notice_until": d.notice_until,
         "votes": [
             {"member": v.member.username, "approve": v.approve, "comment": v.comment}
-            for v in d.votes.select_related("member")
+            for v in d.votes.all()
         ],
         "objections": list(d.objections.all()),
     }  # fmt: skip
@@ -251,8 +253,10 @@ def list_declarations(
 ):
     """Newest first: of households in your scope, and of the villages whose review group
     you sit on; `status` in_review, reviewed, on_notice, objected, posted, rejected."""
-    rows = queries.declarations_for(request.user, timezone.localdate()).select_related(
-        "village", "account", "item"
+    rows = (
+        queries.declarations_for(request.user, timezone.localdate())
+        .select_related("village", "account", "item")
+        .prefetch_related(Prefetch("votes", Vote.objects.select_related("member")), "objections")
     )
     if village_code:
         rows = rows.filter(village__grid_code=village_code)

@@ -165,3 +165,19 @@ def test_it_publishes_the_village_page_without_reporters(
     ]
     assert "张三" not in out.content.decode()
     assert page["rules"]["version"] == 1
+
+
+def test_it_lists_declarations_in_a_fixed_number_of_queries(
+    scheme: Any, cast: Any, today: Any, django_assert_num_queries: Any
+) -> None:
+    for code in ("W1", "H1", "D1"):
+        approved(cast, scheme, code)
+    c = client(cast, scheme, "head_a")
+    c.get(f"{BASE}/declarations")  # the token's first use is written once a minute
+    # 1 the token and its user, 2 the assignments, 3 the review groups in office and 4 those
+    # the person sits on, 5 the declarations with village, account and item, 6 their votes
+    # with the members, 7 their objections: the same however many declarations.
+    with django_assert_num_queries(7):
+        out = c.get(f"{BASE}/declarations")
+    assert [d["item"] for d in out.json()] == ["D1", "H1", "W1"]
+    assert [len(d["votes"]) for d in out.json()] == [3, 3, 3]

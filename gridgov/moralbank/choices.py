@@ -38,6 +38,8 @@ class Channel(models.TextChoices):
     ORAL = "oral", _("orally")
     PHONE = "phone", _("by phone")
     WRITTEN = "written", _("in writing")
+    # Objections only: sent by anyone from the village's public page.
+    ONLINE = "online", _("on the public page")
 
 
 class Status(models.TextChoices):

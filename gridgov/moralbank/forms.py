@@ -35,7 +35,7 @@ class DeclarationForm(TextForm):
         label=_("Hamlet head or reporter"), max_length=50, required=False,
         help_text=_("Kept by the committee: never shown to the household nor on the notice."),
     )  # fmt: skip
-    channel = forms.ChoiceField(label=_("Received"), choices=Channel.choices)
+    channel = forms.ChoiceField(label=_("Received"), choices=Channel.choices[:3])
     happened_on = forms.DateField(label=_("Date of the deed"), widget=DATE)
     place = forms.CharField(label=_("Place"), max_length=200)
     what = forms.CharField(label=_("What happened"), max_length=2000,
@@ -71,7 +71,7 @@ class ObjectionForm(TextForm):
     text = forms.CharField(
         label=_("Objection"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    channel = forms.ChoiceField(label=_("Received"), choices=Channel.choices)
+    channel = forms.ChoiceField(label=_("Received"), choices=Channel.choices[:3])
     raised_by = forms.CharField(label=_("Raised by"), max_length=50, required=False)
 
 
@@ -197,3 +197,14 @@ class GroupForm(TextForm):
     def __init__(self, *args: Any, meetings: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "meeting", _days(meetings))
+
+
+class PublicObjectionForm(TextForm):
+    text = forms.CharField(
+        label=_("Your objection"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say what is wrong with this item. The household does not see who objected."),
+    )  # fmt: skip
+    raised_by = forms.CharField(
+        label=_("Your name (optional)"), max_length=50, required=False,
+        help_text=_("Kept by the village committee only; no phone or ID numbers."),
+    )  # fmt: skip

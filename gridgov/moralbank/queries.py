@@ -216,6 +216,7 @@ def public_page(village: Village, now: dt.datetime) -> dict[str, Any]:
                 "place": d.place,
                 "notice_until": d.notice_until,
                 "objected": d.status == Status.OBJECTED,
+                "public_id": d.public_id,
             }
             for d in items
         ],

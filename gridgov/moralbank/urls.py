@@ -8,6 +8,7 @@ urlpatterns = [
     path("overview/", views_money.overview, name="overview"),
     path("v/<uuid:public_id>/", views_public.page, name="public"),
     path("v/<uuid:public_id>/notice/", views_public.notice, name="public_notice"),
+    path("v/<uuid:public_id>/object/<uuid:item>/", views_public.object_to, name="public_object"),
     path("declarations/<uuid:public_id>/vote/", views.vote, name="vote"),
     path("declarations/<uuid:public_id>/check/", views.check, name="check"),
     path("declarations/<uuid:public_id>/object/", views.object_to, name="object"),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core import models as audit
-from gridgov.core.errors import Forbidden, NotFound
+from gridgov.core.errors import Forbidden, NotFound, ServiceError
 from gridgov.core.scope import in_scope
 
 from ..choices import Board, CapPeriod, Channel, EntryKind, Source, Status
@@ -28,6 +28,8 @@ from .common import MANAGE, RECORD, clean_text, conflict, guard, invalid
 from .village import account_for, group_in_office, is_member, rules_in_force
 
 REACH = dt.timedelta(days=366)
+# How staff receive a declaration or an objection; "online" is the public page's own.
+STAFF_CHANNELS = (Channel.ORAL, Channel.PHONE, Channel.WRITTEN)
 # What counts against an item's cap: approved items on their way to the ledger, and posted.
 COUNTED = (Status.REVIEWED, Status.ON_NOTICE, Status.OBJECTED, Status.POSTED)
 
@@ -107,7 +109,7 @@ def declare(
     village = account.village
     if source not in Source.values:
         raise invalid("source", _("Unknown source."))
-    if channel not in Channel.values:
+    if channel not in STAFF_CHANNELS:
         raise invalid("channel", _("Unknown channel."))
     today = timezone.localdate()
     if happened_on > today or today - happened_on > REACH:
@@ -212,11 +214,15 @@ def committee_check(
     new_points = declaration.points if points is None else points
     if approve:
         _check_points(declaration.item, new_points)
-        _check_cap(declaration.account, declaration.item, new_points, declaration.happened_on,
-                   exclude=declaration.pk)  # fmt: skip
     now = timezone.now()
     with transaction.atomic():
+        # The household's account row first: two checks of its items at once take turns, so
+        # that together they cannot pass an item's cap.
+        Account.objects.select_for_update().filter(pk=declaration.account_id).first()
         locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+        if approve:
+            _check_cap(declaration.account, declaration.item, new_points,
+                       declaration.happened_on, exclude=declaration.pk)  # fmt: skip
         if locked.status != Status.REVIEWED:
             raise conflict("not_reviewed", _("Only items the review group approved are checked."))
         before = {"status": locked.status, "points": locked.points}
@@ -241,10 +247,38 @@ def object_to(
 ) -> Objection:
     """An objection during the notice, received by the village's staff: the item stops."""
     guard(actor, declaration.grid_code, RECORD)
+    if channel not in STAFF_CHANNELS:
+        raise invalid("channel", _("Unknown channel."))
+    return _object(actor=actor, declaration=declaration, text=text, channel=channel,
+                   raised_by=raised_by)  # fmt: skip
+
+
+def object_publicly(
+    *, address: str | None, declaration: Declaration, text: str, raised_by: str = ""
+) -> Objection:
+    """Anyone's objection from the public page (no login), counted against the sender's
+    hourly limit like a resident's report (intake's quota, its own key)."""
+    from django.conf import settings
+
+    from gridgov.intake.services import address_key, take
+
+    with transaction.atomic():
+        key = "moralbank:" + address_key(address)
+        if not take(key, timezone.now(), settings.PUBLIC_REPORTS_PER_HOUR):
+            raise ServiceError(
+                "too_many",
+                _("Too many objections from this connection; please try again in an hour."),
+                status=429,
+            )
+        return _object(actor=None, declaration=declaration, text=text, channel=Channel.ONLINE,
+                       raised_by=raised_by)  # fmt: skip
+
+
+def _object(
+    *, actor: Any, declaration: Declaration, text: str, channel: str, raised_by: str
+) -> Objection:
     text = clean_text(text, "text", limit=2000)
     raised_by = clean_text(raised_by, "raised_by", required=False, limit=50)
-    if channel not in Channel.values:
-        raise invalid("channel", _("Unknown channel."))
     now = timezone.now()
     with transaction.atomic():
         locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
@@ -257,7 +291,8 @@ def object_to(
         Declaration.objects.filter(pk=locked.pk).update(status=Status.OBJECTED, updated_at=now)
         audit.record(
             actor=actor, action="moralbank.object", object_type="moralbank_declaration",
-            object_key=str(declaration.public_id), after={"objection": str(objection.public_id)},
+            object_key=str(declaration.public_id),
+            after={"objection": str(objection.public_id), "channel": channel},
         )  # fmt: skip
     return objection
 

@@ -115,10 +115,8 @@ def locate(lon: float, lat: float) -> Grid:
             field="location",
             status=422,  # well-formed, but no grid takes it
         )
-    # The case needs the grid's identity, not its shape (other fields load if asked for).
-    return Grid.objects.only("network", "code", "name", "depth", "kind", "parent").get(
-        network_id=found.network_id, code=hits[-1].code
-    )
+    # The case needs the grid's identity, not its shape: the index holds it (no query).
+    return hits[-1].grid(found.network_id)
 
 
 def _has_children(category: Category) -> bool:

@@ -31,6 +31,20 @@ class Hit:
     name: str
     depth: int
     kind: str
+    # The grid's identity, so that a caller needing the row (intake) need not read it: a
+    # grid's id, parent and code never change, and a rename bumps the boundary stamp.
+    id: int = 0
+    parent_id: int | None = None
+
+    def grid(self, network_id: int) -> Grid:
+        """The grid as a model instance of the fields the index holds; the others (its
+        boundary, its dates) are deferred and load if asked for."""
+        known = {
+            "id": self.id, "network_id": network_id, "parent_id": self.parent_id,
+            "depth": self.depth, "code": self.code, "name": self.name, "kind": self.kind,
+        }  # fmt: skip
+        names = [f.attname for f in Grid._meta.concrete_fields if f.attname in known]
+        return Grid.from_db("default", names, [known[n] for n in names])
 
 
 class GridIndex:
@@ -40,9 +54,19 @@ class GridIndex:
         rows = list(
             Grid.objects.filter(network_id=network_id, boundary__isnull=False)
             .order_by("depth", "code")
-            .values_list("code", "name", "depth", "kind", "boundary", "valid_from", "valid_to")
+            .values_list(
+                "code",
+                "name",
+                "depth",
+                "kind",
+                "boundary",
+                "valid_from",
+                "valid_to",
+                "id",
+                "parent_id",
+            )
         )
-        self.hits = [Hit(r[0], r[1], r[2], r[3]) for r in rows]
+        self.hits = [Hit(r[0], r[1], r[2], r[3], r[7], r[8]) for r in rows]
         self.depth = np.array([r[2] for r in rows], dtype=np.int16)
         self.dedicated = np.array([r[3] == GridKind.DEDICATED for r in rows], dtype=bool)
         self.start = np.array([r[5].toordinal() for r in rows], dtype=np.int64)

@@ -1553,6 +1553,7 @@ ZH_HANS = {
     "Manual score": "人工评分",
     "source\x04Cases": "案件",
     "source\x04Visits": "入户走访",
+    "source\x04Inspections": "检查",
     "Closure rate": "结案率",
     "Closed on time rate": "按期结案率",
     "Rework rate": "返工率",

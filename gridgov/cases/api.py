@@ -111,7 +111,7 @@ def list_cases(
     grid: str | None = Query(None, max_length=32),  # type: ignore[type-arg]
     overdue: bool = False,
     limit: int = Query(50, ge=1, le=200),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0, le=1_000_000),  # type: ignore[type-arg]
 ):
     """Newest first; `grid` keeps those that happened under a grid code."""
     now = timezone.now()

@@ -145,7 +145,7 @@ def list_inspections(
     since: IsoDate | None = None,
     until: IsoDate | None = None,
     limit: int = Query(50, ge=1, le=200),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0, le=1_000_000),  # type: ignore[type-arg]
 ):
     """Newest first, in your scope; `since`/`until` are days, both included."""
     qs = Inspection.objects.visible_to(request.user, "view")
@@ -212,7 +212,7 @@ def list_patrols(
     request: HttpRequest,
     grid: str = Query("", max_length=32, pattern=r"^\d*$"),  # type: ignore[type-arg]
     limit: int = Query(50, ge=1, le=200),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0, le=1_000_000),  # type: ignore[type-arg]
 ):
     """Your own patrols and, where you hold the heads' right (assess), your workers'."""
     qs = queries.patrols(request.user)

@@ -109,7 +109,7 @@ def list_meetings(
     grid: str = Query("", max_length=32),  # type: ignore[type-arg]
     kind: Literal["", "workers", "party_building", "work", "consultation"] = "",
     limit: int = Query(50, ge=1, le=200),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0, le=1_000_000),  # type: ignore[type-arg]
 ):
     """Newest first: those held in your scope, and those you chair or are invited to;
     `grid` keeps those at or under a code."""
@@ -142,7 +142,7 @@ def list_tasks(
     grid: str = Query("", max_length=32),  # type: ignore[type-arg]
     mine: bool = False,
     limit: int = Query(100, ge=1, le=500),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0, le=1_000_000),  # type: ignore[type-arg]
 ):
     """The tasks you can see (the level's, yours, those of meetings you chair), soonest
     deadline first, open before done; the same filter as the task page."""

@@ -249,7 +249,7 @@ def list_declarations(
     village_code: str = Query("", alias="village", max_length=12),  # type: ignore[type-arg]
     status: str = Query("", max_length=10),  # type: ignore[type-arg]
     limit: int = Query(50, ge=1, le=200),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0, le=1_000_000),  # type: ignore[type-arg]
 ):
     """Newest first: of households in your scope, and of the villages whose review group
     you sit on; `status` in_review, reviewed, on_notice, objected, posted, rejected."""

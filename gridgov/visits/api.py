@@ -48,7 +48,7 @@ def due(
     within: int = Query(7, ge=0, le=366),  # type: ignore[type-arg]
     grid: str = Query("", max_length=32),  # type: ignore[type-arg]
     limit: int = Query(100, ge=1, le=500),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0, le=1_000_000),  # type: ignore[type-arg]
 ):
     """Households in your scope due for a visit by today + `within` days, overdue first."""
     today = timezone.localdate()
@@ -105,7 +105,7 @@ def list_visits(
     since: IsoDate | None = None,
     until: IsoDate | None = None,
     limit: int = Query(50, ge=1, le=200),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0, le=1_000_000),  # type: ignore[type-arg]
 ):
     """Newest first; `grid` keeps those under a grid code; `since`/`until` are days, both
     included."""
@@ -186,7 +186,7 @@ def list_diary(
     worker: str = Query("", max_length=150),  # type: ignore[type-arg]
     mood: Literal["", "calm", "concerned", "discontent", "tense"] = "",
     limit: int = Query(50, ge=1, le=200),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0, le=1_000_000),  # type: ignore[type-arg]
 ):
     """Your own entries and, where you hold the heads' right (assess), your workers': `q` in
     what was heard or the follow-up, days `since`–`until` (both included), under `grid`, by

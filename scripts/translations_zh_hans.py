@@ -2263,4 +2263,6 @@ ZH_HANS = {
     "Renewal": "续聘",
     "Proposed": "建议",
     "Coloured: the proposed grids; dashed: the grids in force. Click a block to move, then a block of the grid it should join.": "彩色为拟设网格，虚线为现行网格。先点击要调整的地块，再点击其应并入网格中的任一地块。",
+    "Village moral bank": "乡村道德银行",
+    "Households awarded moral-bank points": "道德银行积分农户占比",
 }

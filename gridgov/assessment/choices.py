@@ -22,6 +22,7 @@ class Source(models.TextChoices):
     SURVEY = "survey", _("Residents' survey")
     INSPECTIONS = "inspections", pgettext_lazy("source", "Inspections")
     REGISTRY = "registry", _("Registry completeness")
+    MORALBANK = "moralbank", _("Village moral bank")
 
 
 class Metric(models.TextChoices):
@@ -47,6 +48,9 @@ class Metric(models.TextChoices):
     # residents with a checked ID and a phone, buildings on the map, tags reviewed — as of
     # the day asked (the registry keeps no history of its gaps).
     REGISTRY_COMPLETE_SHARE = "registry_complete_share", _("Registry records complete")
+    # Plan 8: the village moral bank counts in the village's assessment — the households
+    # holding an account whose good deeds were awarded points in the period.
+    MORAL_AWARDED_SHARE = "moral_awarded_share", _("Households awarded moral-bank points")
     MANUAL = "manual", _("Head's score")
 
 
@@ -59,6 +63,7 @@ SOURCES: dict[str, str] = {
     Metric.INSPECTED_ON_TIME_SHARE: Source.INSPECTIONS,
     Metric.RECTIFIED_SHARE: Source.INSPECTIONS,
     Metric.REGISTRY_COMPLETE_SHARE: Source.REGISTRY,
+    Metric.MORAL_AWARDED_SHARE: Source.MORALBANK,
     Metric.MANUAL: Source.MANUAL,
 }
 

@@ -32,7 +32,7 @@ from gridgov.core.lib.codes import subtree_range
 from gridgov.core.scope import in_scope
 from gridgov.visits import queries as visit_queries
 
-from . import dedicated, registry_source, survey
+from . import dedicated, moralbank_source, registry_source, survey
 from .choices import Metric, PeriodKind, Source, Subject
 from .models import Indicator, IndicatorSet, ManualScore
 
@@ -178,7 +178,7 @@ def _links(subject: str, node: str, p: Period) -> dict[str, str]:
 def card(
     s: IndicatorSet, subject: str, key: str, label: str, case_row: Any, visit_row: Any,
     manual: dict[int, ManualScore], links: dict[str, str], survey_row: Any = None,
-    inspection_row: Any = None, registry_row: Any = None,
+    inspection_row: Any = None, registry_row: Any = None, moral_row: Any = None,
 ) -> Card:  # fmt: skip
     """One subject's card from its case row, its visit row, its survey row and its manual
     scores."""
@@ -188,11 +188,12 @@ def card(
         parts = (
             CASE_PARTS.get(ind.metric) or VISIT_PARTS.get(ind.metric)
             or SURVEY_PARTS.get(ind.metric) or dedicated.PARTS.get(ind.metric)
-            or registry_source.PARTS.get(ind.metric)
+            or registry_source.PARTS.get(ind.metric) or moralbank_source.PARTS.get(ind.metric)
         )  # fmt: skip
         row = {
             Source.CASES: case_row, Source.VISITS: visit_row, Source.SURVEY: survey_row,
             Source.INSPECTIONS: inspection_row, Source.REGISTRY: registry_row,
+            Source.MORALBANK: moral_row,
         }.get(ind.source)  # fmt: skip
         if parts and row is not None:
             f.numerator, f.denominator = getattr(row, parts[0]), getattr(row, parts[1])
@@ -235,6 +236,7 @@ def cards(grid: Any, subject: str, p: Period, s: IndicatorSet | None = None) -> 
     visit_rows: dict[str, Any] = {}
     survey_rows: dict[str, Any] = {}
     registry_rows: dict[str, Any] = {}
+    moral_rows: dict[str, Any] = {}
     labels: dict[str, str] = {}
     if subject != Subject.UNIT:
         rows, _total = visit_queries.summary(grid, p.start, p.end, by)
@@ -245,6 +247,8 @@ def cards(grid: Any, subject: str, p: Period, s: IndicatorSet | None = None) -> 
             survey_rows = survey.rows(grid, p.start, p.end, by)
         if Source.REGISTRY in sources:
             registry_rows = registry_source.rows(grid, by, min(p.end, timezone.localdate()))
+        if Source.MORALBANK in sources:
+            moral_rows = moralbank_source.rows(grid, by, low, high)
     if subject == Subject.WORKER:
         keys = list(visit_rows)  # the workers holding a grid here, reporting or not
     elif subject == Subject.GRID:
@@ -259,13 +263,15 @@ def cards(grid: Any, subject: str, p: Period, s: IndicatorSet | None = None) -> 
     for k in keys:
         own = links
         if subject == Subject.GRID:
-            own = {**_links(subject, k, p), Source.REGISTRY: registry_source.link(grid, k)}
+            own = {**_links(subject, k, p), Source.REGISTRY: registry_source.link(grid, k),
+                   Source.MORALBANK: moralbank_source.link(k)}  # fmt: skip
         else:
-            own = {**links, Source.REGISTRY: registry_source.link(grid, grid.code)}
+            own = {**links, Source.REGISTRY: registry_source.link(grid, grid.code),
+                   Source.MORALBANK: moralbank_source.link(grid.code)}  # fmt: skip
         out.append(
             card(s, subject, k, labels.get(k, k), case_rows.get(k), visit_rows.get(k),
                  manual.get(k, {}), own, survey_rows.get(k),
-                 registry_row=registry_rows.get(k))
+                 registry_row=registry_rows.get(k), moral_row=moral_rows.get(k))
         )  # fmt: skip
     return out
 
@@ -293,15 +299,20 @@ def grid_card(grid: Any, p: Period, s: IndicatorSet | None = None) -> Card:
     )
     _rows, visits = visit_queries.summary(grid, p.start, p.end, "grid")
     manual = _manual(s, p, [grid.code]).get(grid.code, {})
+    sources = {i.source for i in s.indicator_list}  # type: ignore[attr-defined]
     return card(
         s, Subject.GRID, grid.code, grid.name, case_indicators.total(rows), visits, manual,
         {**_links(Subject.GRID, grid.code, p),
-         Source.REGISTRY: registry_source.link(grid, grid.code)},
+         Source.REGISTRY: registry_source.link(grid, grid.code),
+         Source.MORALBANK: moralbank_source.link(grid.code)},
         survey.node_row(grid, p.start, p.end),
         registry_row=(
             registry_source.node_row(grid, min(p.end, timezone.localdate()))
-            if any(i.source == Source.REGISTRY for i in s.indicator_list)  # type: ignore[attr-defined]
+            if Source.REGISTRY in sources
             else None
+        ),
+        moral_row=(
+            moralbank_source.node_row(grid, low, high) if Source.MORALBANK in sources else None
         ),
     )  # fmt: skip
 

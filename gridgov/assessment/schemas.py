@@ -28,6 +28,7 @@ SortIn = Literal[
     "inspected_on_time_share",
     "rectified_share",
     "registry_complete_share",
+    "moral_awarded_share",
     "manual",
 ]
 
@@ -36,7 +37,7 @@ class IndicatorOut(Schema):
     id: int
     metric: str
     name: str
-    source: Literal["cases", "visits", "survey", "inspections", "registry", "manual"]
+    source: Literal["cases", "visits", "survey", "inspections", "registry", "moralbank", "manual"]
     weight: int
     floor: float = Field(description="The raw figure that scores 0")
     target: float = Field(description="The raw figure that scores 100 (linear between)")

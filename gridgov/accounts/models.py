@@ -27,6 +27,22 @@ class User(AbstractUser):
         ordering = ["username"]
 
 
+def person_name(username: str, first_name: str, last_name: str) -> str:
+    """How lists name a person: the whole name in the Chinese order (family name first;
+    the demo keeps it all in first_name), else the username."""
+    return f"{last_name}{first_name}".strip() or username
+
+
+def names_of(ids: set[int] | list[int]) -> dict[int, str]:
+    """`person_name` of each of these users, in one query."""
+    return {
+        pk: person_name(username, first, last)
+        for pk, username, first, last in User.objects.filter(pk__in=ids).values_list(
+            "pk", "username", "first_name", "last_name"
+        )
+    }
+
+
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def active(self, on: dt.date | None = None) -> AssignmentQuerySet:
         """Held on the day `on` (today by default): started, and not ended before it."""

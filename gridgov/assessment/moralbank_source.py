@@ -55,20 +55,15 @@ def rows(grid: Any, by: str, start: dt.datetime, end: dt.datetime) -> dict[str, 
     """Per child grid (`by` "grid") or per grid worker (their grids' households)."""
     from gridgov.visits.queries import child_length
 
-    from .registry_source import worker_grids
+    from .grouping import per_worker
 
     if by == "grid":
         return _counts(grid.code, child_length(grid.code, grid.network), start, end)
     if by != "worker":
         return {}
     per_grid = _counts(grid.code, max(grid.network.code_lengths), start, end)
-    out: dict[str, MoralRow] = {}
-    for key, codes in worker_grids(grid, (end - dt.timedelta(seconds=1)).date()).items():
-        row = out.setdefault(key, MoralRow())
-        for code, counts in per_grid.items():
-            if any(code.startswith(held) for held in codes):
-                row.add(counts)
-    return out
+    last_day = (end - dt.timedelta(seconds=1)).date()
+    return per_worker(grid, last_day, per_grid, lambda _key: MoralRow())
 
 
 def node_row(grid: Any, start: dt.datetime, end: dt.datetime) -> MoralRow:

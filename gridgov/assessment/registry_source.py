@@ -12,9 +12,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from gridgov.core.lib.codes import subtree_range
-
 from .choices import Metric
+from .grouping import per_worker
 
 PARTS = {Metric.REGISTRY_COMPLETE_SHARE: ("complete", "records")}
 
@@ -30,22 +29,6 @@ class RegistryRow:
             self.records += m.total
 
 
-def worker_grids(grid: Any, day: dt.date) -> dict[str, list[str]]:
-    """The grids each grid worker holds under `grid` on `day` (keyed as the cards are)."""
-    from gridgov.accounts.models import Assignment
-    from gridgov.accounts.roles import Role
-
-    low, high = subtree_range(grid.code)
-    out: dict[str, list[str]] = {}
-    for user_id, code in (
-        Assignment.objects.active(day)
-        .filter(role=Role.GRID_WORKER, grid_code__gte=low, grid_code__lt=high)
-        .values_list("user_id", "grid_code")
-    ):  # fmt: skip
-        out.setdefault(str(user_id), []).append(code)
-    return out
-
-
 def rows(grid: Any, by: str, day: dt.date) -> dict[str, RegistryRow]:
     """Per child grid (`by` "grid") or per grid worker (their grids' records)."""
     from gridgov.registry.completeness import by_prefix
@@ -59,13 +42,7 @@ def rows(grid: Any, by: str, day: dt.date) -> dict[str, RegistryRow]:
     if by != "worker":
         return {}
     per_grid = by_prefix(grid.code, max(grid.network.code_lengths), day)
-    out = {}
-    for key, codes in worker_grids(grid, day).items():
-        row = out.setdefault(key, RegistryRow())
-        for code, c in per_grid.items():
-            if any(code.startswith(held) for held in codes):
-                row.add(c)
-    return out
+    return per_worker(grid, day, per_grid, lambda _key: RegistryRow())
 
 
 def node_row(grid: Any, day: dt.date) -> RegistryRow:

@@ -100,9 +100,11 @@ def under(grid: Any, start: dt.date, end: dt.date) -> list[LeadReward]:
 
 def totals(rewards: list[LeadReward]) -> list[PersonTotal]:
     """Per person: how many leads rewarded and the amount, most first."""
+    from gridgov.accounts.models import person_name
+
     out: dict[int, PersonTotal] = {}
     for r in rewards:
-        name = r.person.get_full_name().strip() or r.person.username
+        name = person_name(r.person.username, r.person.first_name, r.person.last_name)
         t = out.setdefault(r.person_id, PersonTotal(r.person_id, name, 0, Decimal(0)))
         t.count += 1
         t.amount += r.amount

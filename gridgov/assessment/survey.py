@@ -108,16 +108,10 @@ def rows(grid: Any, start: dt.date, end: dt.date, by: str) -> dict[str, SurveyRo
         return _counts(grid.code, child_length(grid.code, grid.network), start, end)
     if by != "worker":
         return {}
-    from .registry_source import worker_grids
+    from .grouping import per_worker
 
     per_grid = _counts(grid.code, max(grid.network.code_lengths), start, end)
-    out: dict[str, SurveyRow] = {}
-    for key, codes in worker_grids(grid, end).items():
-        row = out.setdefault(key, SurveyRow(key))
-        for code, counts in per_grid.items():
-            if any(code.startswith(held) for held in codes):
-                row.add(counts)
-    return out
+    return per_worker(grid, end, per_grid, SurveyRow)
 
 
 def node_row(grid: Any, start: dt.date, end: dt.date) -> SurveyRow:

@@ -23,7 +23,7 @@ from .forms import RewardForm, SurveyResultsForm
 
 def _people(grid: Any) -> list[tuple[str, str]]:
     """Whom a lead here may be rewarded to: the people holding a role under the grid."""
-    from gridgov.accounts.models import Assignment
+    from gridgov.accounts.models import Assignment, person_name
     from gridgov.core.lib.codes import subtree_range
 
     low, high = subtree_range(grid.code)
@@ -32,7 +32,7 @@ def _people(grid: Any) -> list[tuple[str, str]]:
         Assignment.objects.active().filter(grid_code__gte=low, grid_code__lt=high)
         .values_list("user_id", "user__username", "user__first_name", "user__last_name")
     ):  # fmt: skip
-        seen.setdefault(pk, f"{last}{first}".strip() or username)
+        seen.setdefault(pk, person_name(username, first, last))
     people = sorted(((str(pk), name) for pk, name in seen.items()), key=lambda x: x[1])
     return [("", _("The case's reporter")), *people]
 

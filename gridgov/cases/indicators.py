@@ -510,15 +510,9 @@ def _label(rows: list[Row], by: str, node_code: str, network: Any) -> None:
             str(k): v for k, v in Organisation.objects.filter(pk__in=ids).values_list("pk", "name")
         }
     elif by == "worker" and keys:
-        from gridgov.accounts.models import User
+        from gridgov.accounts.models import names_of
 
-        ids = [int(k) for k in keys]
-        names = {
-            str(pk): (f"{last}{first}".strip() or username)
-            for pk, username, first, last in User.objects.filter(pk__in=ids).values_list(
-                "pk", "username", "first_name", "last_name"
-            )
-        }
+        names = {str(pk): name for pk, name in names_of([int(k) for k in keys]).items()}
     for r in rows:
         if by == "month":
             r.label = r.key

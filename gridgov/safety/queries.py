@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
+from gridgov.accounts.models import names_of
 from gridgov.core.errors import ServiceError
 from gridgov.core.lib.codes import subtree_range
 
@@ -41,17 +42,6 @@ def parse_month(text: str, field_name: str = "month") -> dt.date:
     if not 2000 <= day.year <= 2099:
         raise ServiceError("invalid", _("Give the month as YYYY-MM."), field=field_name, status=422)
     return day
-
-
-def names(ids: set[int] | list[int]) -> dict[int, str]:
-    from gridgov.accounts.models import User
-
-    return {
-        pk: (f"{last}{first}".strip() or username)
-        for pk, username, first, last in User.objects.filter(pk__in=ids).values_list(
-            "pk", "username", "first_name", "last_name"
-        )
-    }
 
 
 def _assignments(scheme: Scheme, code: str, start: dt.date, end: dt.date) -> dict[int, str]:
@@ -204,7 +194,7 @@ def month_figures(scheme: Scheme, month: dt.date) -> MonthFigures:
     # The enterprise's own leaders (a role on its root only) are not ranked unless deducted.
     ranked = {pk for pk, code in people.items() if code != scheme.grid_code}
     everyone = ranked | set(ledger) | set(inspected)
-    labels = names(everyone)
+    labels = names_of(everyone)
     depts = list(
         Grid.objects.filter(network_id=scheme.grid.network_id, parent_id=scheme.grid_id)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=month))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gridgov.accounts.models import names_of
 from gridgov.accounts.roles import Right
 from gridgov.core.errors import ServiceError, refuse_page
 from gridgov.core.exports import xlsx_response
@@ -142,7 +143,7 @@ def _violation_form(request: HttpRequest, scheme: Scheme, data: Any = None) -> V
     ]
     today = timezone.localdate()
     people = queries.members(scheme, scheme.grid_code, today)
-    labels = queries.names(set(people))
+    labels = names_of(set(people))
     choices = sorted(((pk, labels.get(pk, str(pk))) for pk in people), key=lambda x: x[1])
     return ViolationForm(
         data, initial={"happened_on": today}, grids=grids, rules=rules, people=choices

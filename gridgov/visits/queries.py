@@ -197,7 +197,7 @@ def _per_worker(
 ) -> tuple[list[Row], Row]:
     """One row per grid worker holding a grid under `grid`: the households of their grids
     (visited by anyone), and the visits they made themselves anywhere under `grid`."""
-    from gridgov.accounts.models import Assignment
+    from gridgov.accounts.models import Assignment, person_name
     from gridgov.accounts.roles import Role
 
     low, high = subtree_range(grid.code)
@@ -212,7 +212,7 @@ def _per_worker(
                      "user__last_name")
     ):  # fmt: skip
         held.setdefault(user_id, []).append(code)
-        people[user_id] = f"{last}{first}".strip() or username
+        people[user_id] = person_name(username, first, last)
     made = dict(
         Visit.objects.filter(
             grid_code__gte=low, grid_code__lt=high, visited_at__gte=start, visited_at__lt=end,

@@ -411,8 +411,11 @@ def default_node(user: Any) -> str:
     if user.is_superuser:
         top = Grid.objects.filter(network__slug=NETWORK, parent__isnull=True).order_by("code")
         return str(top.values_list("code", flat=True).first() or "")
+    # Grids of the comprehensive network only: an enterprise's safety head assesses on the
+    # safety pages, not here.
     codes = [
-        c for c, role in user.assignments.active().values_list("grid_code", "role")
+        c for c, role in user.assignments.active().filter(grid__network__slug=NETWORK)
+        .values_list("grid_code", "role")
         if Right.ASSESS in RIGHTS.get(role, ())
     ]  # fmt: skip
     return min(codes, key=len) if codes else ""

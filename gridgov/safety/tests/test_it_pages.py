@@ -93,3 +93,9 @@ def test_it_exports_the_month_and_shows_a_member_their_own(ent: Any, cast: Any) 
     assert "92" in r.content.decode()
     assert page(ent, cast, "worker_b1").get(f"/safety/{ent.e.code}/mine/").status_code == 404
     assert page(ent, cast, "a").get("/safety/").status_code == 302
+
+
+def test_it_sends_an_enterprise_head_away_from_the_grid_rankings(ent: Any, cast: Any) -> None:
+    # The ranking opens on a comprehensive grid; an enterprise's head has none: refused
+    # (403), not "not found".
+    assert page(ent, cast, "boss").get("/assessment/").status_code == 403

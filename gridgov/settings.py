@@ -183,6 +183,12 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or 
 # the request that would use it (health checks), not during it.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("GRIDGOV_DB_CONN_MAX_AGE", 600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The hot paths' statements (core.rows.cursor) bind on the server and are prepared from
+    # their fifth run on a connection (ADR 0031). 0 turns preparing off, for a pooler in
+    # transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
+    _prepare = env_int("GRIDGOV_DB_PREPARE_THRESHOLD", 5)
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = _prepare or None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; IMMEDIATE avoids the upgrade deadlock
     # when two processes both start a read transaction and then try to write.

@@ -10,6 +10,8 @@ from gridgov.moralbank import urls as moralbank_urls
 from gridgov.visits import urls as visit_urls
 
 urlpatterns = [
+    # The API first: every call resolves its URL, and it is the most called.
+    path("api/v1/", api.urls),
     path("", include("gridgov.web.urls")),
     path("grids/", include("gridgov.grids.urls")),
     path("registry/", include("gridgov.registry.urls")),
@@ -37,5 +39,4 @@ urlpatterns = [
     path("account/", include("gridgov.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
 ]

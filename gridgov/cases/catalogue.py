@@ -2,9 +2,9 @@
 whether it has sub-categories, and categories change a few times a year.
 
 Like the work-time calendar (core.workcalendar), each process keeps the catalogue tagged
-with a stamp of the table (row count and newest `updated_at`: the admin and the seeding
-move it) and re-reads it when the stamp moves, so it is never stale for longer than one
-call. The instances are shared between requests: read them, never save them.
+with the table's stamp (core.stamps: a trigger moves it on any change) and re-reads it when
+the stamp moves, so it is never stale for longer than one call. The instances are shared
+between requests: read them, never save them.
 """
 
 from __future__ import annotations
@@ -12,19 +12,12 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from django.db import connection
+from gridgov.core import stamps
 
 from .models import Category
 
 _lock = threading.Lock()
 _cached: tuple[Any, dict[str, Category]] | None = None
-
-
-def stamp() -> tuple[Any, ...]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), MAX(updated_at) FROM {Category._meta.db_table}")
-        row = cursor.fetchone()
-    return tuple(row) if row else ()
 
 
 def _build() -> dict[str, Category]:
@@ -38,12 +31,12 @@ def _build() -> dict[str, Category]:
 def by_code(code: str) -> Category | None:
     """The category of `code`, with `has_children` set; None if there is none."""
     global _cached
-    now = stamp()
+    now = stamps.version(stamps.CATEGORIES)
     cached = _cached
-    if cached is None or cached[0] != now:
+    if cached is None or cached[0] != now or not stamps.usable(now):
         with _lock:
             cached = _cached
-            if cached is None or cached[0] != now:
+            if cached is None or cached[0] != now or not stamps.usable(now):
                 cached = (now, _build())
                 _cached = cached
     return cached[1].get(code)

@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gridgov.accounts.models import ApiToken
+from gridgov.core import stamps
 from gridgov.core.errors import ServiceError
 from gridgov.core.lib import text
 from gridgov.core.logs import redact
@@ -255,11 +256,12 @@ def _create(request: HttpRequest) -> JsonResponse:
     # Contact fields (email, names, phone, device_id, account_id) are not read: residents'
     # personal data stays out of cases; media_url is not fetched (ADR 0018).
     try:
-        case = services.report(
-            actor=user, category=category, grid=services.locate(x, y),
-            description=description or category.name, source=Source.RESIDENT,
-            lon=x, lat=y, address=address,
-        )  # fmt: skip
+        with stamps.held():  # the grid, scope and calendar caches: one read (ADR 0031)
+            case = services.report(
+                actor=user, category=category, grid=services.locate(x, y),
+                description=description or category.name, source=Source.RESIDENT,
+                lon=x, lat=y, address=address,
+            )  # fmt: skip
     except ServiceError as e:
         if e.status in (403, 404):
             return _errors(403, _("This api_key may not report cases at this place."))

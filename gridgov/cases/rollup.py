@@ -20,6 +20,7 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,8 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, F, Max, Q, Sum, Value, When
 from django.db.models import Case as If
 from django.db.models.functions import Cast, Coalesce, Floor, TruncDate
+
+from gridgov.core import rows as rows_lib
 
 from .choices import Action, Stage
 from .indicators import CLOSING_STEPS, NOT_ENTERED, TIMED_STAGES, Epoch
@@ -142,11 +145,25 @@ def reported(case: Case) -> None:
     """The facts of a case just reported (one event, in stage "reported"), written without
     asking the database for them: it counts as reported and nothing else yet. Intake's
     share of the roll-up; `refresh` would store the same (the roll-up test checks)."""
-    day = case.created_at.astimezone(zone()).date()
+    day = connection.ops.adapt_datefield_value(case.created_at.astimezone(zone()).date())
     key = (day, case.grid_code, case.unit_id or 0, case.reporter_id or 0)
-    sums = [1 if name == "reported" else 0 for name in ROLLUP_SUMS]
-    _store([(case.pk, *key, *sums)])
-    _add_to_days([(key, sums)])
+    facts, days = _reported_sql()
+    with rows_lib.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One round trip on every report: the facts' upsert as a WITH clause of the days'.
+            cursor.execute(f"WITH facts AS ({facts}) {days}", (case.pk, *key, *key))
+        else:
+            cursor.execute(facts, (case.pk, *key))
+            cursor.execute(days, key)
+
+
+@cache
+def _reported_sql() -> tuple[str, str]:
+    """The two upserts of a new case, its sums written in (1 reported, 0 the rest): the
+    statements stay short and few-parametered, so the driver keeps them parsed."""
+    sums = ", ".join("1" if name == "reported" else "0" for name in ROLLUP_SUMS)
+    key = ", ".join(["%s"] * len(ROLLUP_KEY))
+    return _facts_sql(f"%s, {key}, {sums}"), _days_sql(f"{key}, {sums}")
 
 
 def refresh(case_ids: Iterable[int]) -> int:
@@ -187,17 +204,20 @@ def _store(rows: list[tuple[Any, ...]]) -> None:
     """Insert or replace the facts of cases."""
     if not rows:
         return
-    table = CaseFacts._meta.db_table
-    names = ", ".join(("case_id", *FIELDS))
-    marks = ", ".join(["%s"] * (1 + len(FIELDS)))
-    values = ", ".join(f"{f} = excluded.{f}" for f in FIELDS)
     adapt = connection.ops.adapt_datefield_value
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({marks}) "
-            f"ON CONFLICT (case_id) DO UPDATE SET {values}",
-            [(pk, adapt(day), *rest) for pk, day, *rest in rows],
-        )
+    _upsert(
+        _facts_sql(", ".join(["%s"] * (1 + len(FIELDS)))),
+        [(pk, adapt(day), *rest) for pk, day, *rest in rows],
+    )
+
+
+def _facts_sql(values: str) -> str:
+    names = ", ".join(("case_id", *FIELDS))
+    updates = ", ".join(f"{f} = excluded.{f}" for f in FIELDS)
+    return (
+        f"INSERT INTO {CaseFacts._meta.db_table} ({names}) VALUES ({values}) "
+        f"ON CONFLICT (case_id) DO UPDATE SET {updates}"
+    )
 
 
 def _add_to_days(deltas: list[tuple[tuple[Any, ...], list[int]]]) -> None:
@@ -205,19 +225,31 @@ def _add_to_days(deltas: list[tuple[tuple[Any, ...], list[int]]]) -> None:
     in order, so that two transactions lock shared rows in the same order."""
     if not deltas:
         return
+    adapt = connection.ops.adapt_datefield_value
+    _upsert(
+        _days_sql(", ".join(["%s"] * len(FIELDS))),
+        [(adapt(k[0]), *k[1:], *v) for k, v in deltas],
+    )
+
+
+def _days_sql(values: str) -> str:
     table = CaseDay._meta.db_table
-    names = ", ".join(FIELDS)
-    marks = ", ".join(["%s"] * len(FIELDS))
     key = ", ".join(("grid_code", "day", "unit", "reporter"))
     sums = ", ".join(f"{f} = {table}.{f} + excluded.{f}" for f in ROLLUP_SUMS)
-    adapt = connection.ops.adapt_datefield_value
-    rows = [(adapt(k[0]), *k[1:], *v) for k, v in deltas]
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({marks}) "
-            f"ON CONFLICT ({key}) DO UPDATE SET {sums}",
-            rows,
-        )
+    return (
+        f"INSERT INTO {table} ({', '.join(FIELDS)}) VALUES ({values}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {sums}"
+    )
+
+
+def _upsert(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    # One row (every report) by itself: psycopg's executemany goes through its pipeline
+    # mode, which costs more than the statement for a single row.
+    with rows_lib.cursor() as cursor:
+        if len(rows) == 1:
+            cursor.execute(sql, rows[0])
+        else:
+            cursor.executemany(sql, rows)
 
 
 def rebuild(apps: Any = None) -> int:

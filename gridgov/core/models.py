@@ -129,3 +129,23 @@ class CalendarDay(TimeStamped):
 
     def clean(self) -> None:
         check_calendar_day(self.date, self.kind, self.year_id)
+
+
+class Stamp(models.Model):
+    """A value that moves whenever a table that processes keep in memory changes (ADR 0031):
+    the category catalogue, the work-time calendar, the networks, the running assignments,
+    the grids' boundaries. Database triggers move most of them, whoever writes (the admin, a
+    loader, a hand-run SQL fix); the boundaries are moved by the services that redraw them.
+
+    Each move takes a fresh random value rather than +1: a cache built inside a transaction
+    that was rolled back must never match a later, committed change.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"

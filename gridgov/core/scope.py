@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gridgov.accounts.roles import RIGHTS
+from gridgov.core import stamps
 from gridgov.core.lib.codes import subtree_range
 
 
@@ -26,21 +27,36 @@ def _assignments(user: Any) -> list[tuple[str, str]]:
     return cached
 
 
+_known: tuple[int | None, Any, dict[int, list[tuple[str, str]]]] = (None, None, {})
+
+
 def _running(user_id: int) -> list[tuple[str, str]]:
     """`Assignment.objects.active()` of one user, as plain SQL: every request asks it, and
-    building the ORM query costs several times more than running it."""
+    building the ORM query costs several times more than running it. Kept per process
+    while the assignments' stamp and the day stand (core.stamps): intake reads the stamps
+    once for its category, grid, calendar and this."""
     from django.db import connection
 
     from gridgov.accounts.models import Assignment
 
-    day = connection.ops.adapt_datefield_value(timezone.localdate())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT grid_code, role FROM {Assignment._meta.db_table} WHERE user_id = %s"
-            " AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)",
-            [user_id, day, day],
-        )
-        return [(code, role) for code, role in cursor.fetchall()]
+    global _known
+    stamp, on, known = _known
+    now, today = stamps.version(stamps.ASSIGNMENTS), timezone.localdate()
+    if stamp != now or on != today or not stamps.usable(now):
+        known = {}
+        _known = (now, today, known) if stamps.usable(now) else (None, None, {})
+    found = known.get(user_id)
+    if found is None:
+        day = connection.ops.adapt_datefield_value(today)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT grid_code, role FROM {Assignment._meta.db_table} WHERE user_id = %s"
+                " AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)",
+                [user_id, day, day],
+            )
+            found = [(code, role) for code, role in cursor.fetchall()]
+        known[user_id] = found
+    return list(found)
 
 
 def scope_q(user: Any, field: str = "code", right: str | None = None) -> Q:

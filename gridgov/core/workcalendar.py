@@ -1,9 +1,10 @@
 """The process's work-time calendar, built from the calendar tables (ADR 0016).
 
 Each process keeps one immutable `WorkCalendar` tagged with the stamp of the tables it was
-built from. `current()` re-reads the stamp (one small aggregate query) and rebuilds when
-another process has changed a day or a year, so the cache is never wrong for longer than
-one call (DESIGN "Scale path"), like the spatial index of gridgov.grids.index.
+built from (core.stamps: triggers move it on any change of a day or a year). `current()`
+re-reads the stamp and rebuilds when another process has changed the calendar, so the
+cache is never wrong for longer than one call (DESIGN "Scale path"), like the spatial index
+of gridgov.grids.index.
 
 Bulk callers (seeding, sweeps) take `cal = current()` once and call `cal.deadline(...)`:
 the stamp check is the only database work and need not run per case.
@@ -16,9 +17,9 @@ import threading
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.utils.translation import gettext as _
 
+from . import stamps
 from .choices import CalendarDayKind
 from .lib import worktime
 from .lib.worktime import WorkCalendar
@@ -26,23 +27,6 @@ from .models import CalendarDay, CalendarYear
 
 _lock = threading.Lock()
 _cached: tuple[Any, WorkCalendar] | None = None
-
-
-def stamp() -> tuple[Any, ...]:
-    """A value that changes with any insert, edit or delete in the calendar tables.
-
-    Row counts catch deletions, the newest updated_at catches additions and edits. An
-    aggregate rather than a stamp row that writers must bump: the admin, the loader and a
-    hand-run SQL fix all move it without knowing about it.
-    """
-    day, year = CalendarDay._meta.db_table, CalendarYear._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {day}), (SELECT MAX(updated_at) FROM {day}),"
-            f" (SELECT COUNT(*) FROM {year}), (SELECT MAX(updated_at) FROM {year})"
-        )
-        row = cursor.fetchone()
-    return tuple(row) if row else ()
 
 
 def build() -> WorkCalendar:
@@ -58,12 +42,12 @@ def build() -> WorkCalendar:
 
 def current() -> WorkCalendar:
     global _cached
-    now = stamp()
+    now = stamps.version(stamps.CALENDAR)
     cached = _cached
-    if cached is None or cached[0] != now:
+    if cached is None or cached[0] != now or not stamps.usable(now):
         with _lock:
             cached = _cached
-            if cached is None or cached[0] != now:
+            if cached is None or cached[0] != now or not stamps.usable(now):
                 cached = (now, build())
                 _cached = cached
     return cached[1]

@@ -19,7 +19,6 @@ read once per process. Requests go to 127.0.0.1 only; seeds are fixed.
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import importlib.util
 import json
 import os
@@ -30,14 +29,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from . import bench_http
+from . import bench_http, loadgen
 from .bench_http import HOST, BenchError
 
 Write = Callable[[str], None]
@@ -201,31 +199,15 @@ def prepare_intake(probes: int = 100) -> None:
     print(f"probe_cases: {Case.objects.count()}")
 
 
-def _post(port: int, token: str, body: bytes) -> int:
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        conn.request(
-            "POST", "/api/v1/cases", body=body,
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )  # fmt: skip
-        answer = conn.getresponse()
-        answer.read()
-        return answer.status
-    finally:
-        conn.close()
-
-
 def _drive(
     port: int, token: str, bodies: Callable[[], bytes], concurrency: int, seconds: float
-) -> tuple[bench_http.Tally, float]:
-    lock = threading.Lock()
+) -> tuple[loadgen.Tally, float]:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
-    def one() -> int:
-        with lock:  # the body generator is shared by the threads
-            body = bodies()
-        return _post(port, token, body)
+    def one() -> bytes:
+        return loadgen.request("POST", "/api/v1/cases", headers, bodies())
 
-    return bench_http.drive(one, 201, concurrency, seconds)
+    return loadgen.run(port, one, 201, concurrency, seconds)
 
 
 def intake(
@@ -248,7 +230,7 @@ def intake(
 
     with _server(env, workers) as port:
         write(f"server: gunicorn (gridgov serve), {workers} sync workers, {HOST}:{port}")
-        write(f"load_generator: Python threads (http.client), {concurrency} connections")
+        write(f"load_generator: {loadgen.NAME}, {concurrency} connections")
         _drive(port, data["token"], body, concurrency, 1.0)  # warm the workers
         _machine(write)
         tally, elapsed = _drive(port, data["token"], body, concurrency, seconds)

@@ -3,10 +3,10 @@
 Starts the server on a free loopback port against a new demo district in a temporary folder
 (or the configured database), logs in as the demo grid worker, and drives two targets for a
 bounded time and count each: a list page (/registry/residents/) and the grid lookup API
-(/api/v1/grids/lookup at random points of the county). The load generator is a small
-threaded Python client in this process: it is always there, reports p50/p95/p99 itself, and
-needs no package; on a small machine it takes CPU from the server, which the figures
-include (say so when comparing).
+(/api/v1/grids/lookup at random points of the county). The load generator
+(gridgov.demo.loadgen) is a small single-threaded client in this process: it is always
+there, reports p50/p95/p99 itself, and needs no package; on a small machine it takes CPU
+from the server, which the figures include (say so when comparing).
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
+from gridgov.demo import loadgen
+from gridgov.demo.loadgen import Tally
 from gridgov.demo.users import DEMO_PASSWORD
 
 Write = Callable[[str], None]
@@ -36,13 +36,6 @@ USER = "worker"  # the demo grid worker: no second factor, one grid in scope
 
 class BenchError(Exception):
     pass
-
-
-@dataclass
-class Tally:
-    ms: list[float] = field(default_factory=list)
-    errors: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def _free_port() -> int:
@@ -128,51 +121,13 @@ def _log_in(port: int) -> str:
     return f"csrftoken={token}; sessionid={jar['sessionid'].value}"
 
 
-def drive(
-    one: Callable[[], int], ok: int, concurrency: int, seconds: float, cap: int = 10**9
-) -> tuple[Tally, float]:
-    """`concurrency` threads calling `one` (a request; its HTTP status, 0 for a connection
-    error) until `seconds` have passed or `cap` requests were sent: the latencies and how
-    many did not answer `ok`. Bounded in time and count, to 127.0.0.1 only (the callers')."""
-    tally = Tally()
-    sent = iter(range(cap))
-    stop = time.monotonic() + seconds
-
-    def client() -> None:
-        while time.monotonic() < stop:
-            with tally.lock:
-                if next(sent, None) is None:
-                    return
-            started = time.perf_counter()
-            try:
-                status = one()
-            except OSError:
-                status = 0
-            took = (time.perf_counter() - started) * 1000
-            with tally.lock:
-                tally.ms.append(took)
-                tally.errors += status != ok
-
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return tally, time.perf_counter() - began
-
-
 def _drive(
     port: int, paths: Callable[[], str], cookie: str, concurrency: int, seconds: float, cap: int
 ) -> tuple[Tally, float]:
-    lock = threading.Lock()
+    def one() -> bytes:
+        return loadgen.request("GET", paths(), {"Cookie": cookie})
 
-    def one() -> int:
-        with lock:  # the path generator is shared by the threads
-            path = paths()
-        return _get(port, path, cookie)[0]
-
-    return drive(one, 200, concurrency, seconds, cap)
+    return loadgen.run(port, one, 200, concurrency, seconds, cap)
 
 
 def _report(write: Write, name: str, tally: Tally, elapsed: float) -> None:
@@ -224,7 +179,7 @@ def run(
         with _server(env, workers) as port:
             cookie = _log_in(port)
             write(f"server: gunicorn (gridgov serve), {workers} sync workers, {HOST}:{port}")
-            write(f"load_generator: Python threads (http.client), {concurrency} connections")
+            write(f"load_generator: {loadgen.NAME}, {concurrency} connections")
             write(f"limits: {seconds:g} s or {max_requests} requests per target")
             write(f"cores: {os.cpu_count()}")
             write(f"load_average: {os.getloadavg()[0]:.2f}")

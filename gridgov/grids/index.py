@@ -1,9 +1,9 @@
 """Point → grid lookup (R-GRID-8) from an in-memory spatial index.
 
 Each process holds one index per network, built from the database (an STRtree over every
-boundary, retired ones too) and tagged with the BoundaryStamp version it saw. `for_network`
-re-reads that one integer and rebuilds when another process has changed a boundary, so
-the index is a cache that is never wrong for longer than one call (DESIGN "Scale path").
+boundary, retired ones too) and tagged with the boundaries' stamp it saw (core.stamps).
+`for_network` re-reads the stamp and rebuilds when another process has changed a boundary,
+so the index is a cache that is never wrong for longer than one call (DESIGN "Scale path").
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from django.db import connection
 from django.utils import timezone
 
+from gridgov.core import stamps
 from gridgov.core.lib.geo import parse_boundary
 
 from .choices import GridKind
@@ -148,11 +148,7 @@ _indexes: dict[int, GridIndex] = {}
 
 
 def current_version() -> int:
-    # One indexed single-row read: cheap enough to ask on every lookup request.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version FROM grids_boundarystamp WHERE id = 1")
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    return stamps.version(stamps.BOUNDARIES) or 0
 
 
 def for_network(network_id: int) -> GridIndex:
@@ -171,20 +167,26 @@ def _index(network_id: int, version: int) -> GridIndex:
     return index
 
 
+_networks: tuple[int | None, dict[str, int]] = (None, {})
+
+
 def for_slug(slug: str) -> GridIndex | None:
-    """The index of the network `slug` (None: no such network), found with the boundary
-    version in one single-row read: case intake asks on every report."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT id FROM {Network._meta.db_table} WHERE slug = %s),"
-            " (SELECT version FROM grids_boundarystamp WHERE id = 1)",
-            [slug],
-        )
-        network_id, version = cursor.fetchone()
-    return None if network_id is None else _index(int(network_id), int(version or 0))
+    """The index of the network `slug` (None: no such network). Case intake asks on every
+    report: the networks' ids by slug are kept while their stamp stands, and both stamps
+    come from one read (core.stamps)."""
+    global _networks
+    stamp, ids = _networks
+    now = stamps.version(stamps.NETWORKS)
+    if stamp != now or not stamps.usable(now):
+        ids = dict(Network.objects.values_list("slug", "id"))
+        _networks = (now, ids) if stamps.usable(now) else (None, {})
+    network_id = ids.get(slug)
+    return None if network_id is None else _index(network_id, current_version())
 
 
 def drop_all() -> None:
     """Forget every index (tests; after restoring a database)."""
+    global _networks
     with _lock:
         _indexes.clear()
+        _networks = (None, {})

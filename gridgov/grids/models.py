@@ -194,25 +194,8 @@ class GridSuccession(models.Model):
         return f"{self.predecessor_id} → {self.successor_id} ({self.date})"
 
 
-class BoundaryStamp(models.Model):
-    """A value changed in the same transaction as any boundary change.
-
-    Each process keeps its spatial index with the stamp it was built at and rebuilds when
-    the stored stamp moved on: several processes stay correct with no shared memory.
-    """
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    version = models.BigIntegerField(default=0)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"boundary stamp {self.version}"
-
-
 # Roads and division drafts live in grids.division; importing them here registers them in
 # the grids app.
 from .division.models import DivisionDraft, Road  # noqa: E402
 
-__all__ = ["BoundaryStamp", "DivisionDraft", "Grid", "GridSuccession", "Network", "Road"]
+__all__ = ["DivisionDraft", "Grid", "GridSuccession", "Network", "Road"]

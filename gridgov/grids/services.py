@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,24 +15,19 @@ from django.utils.translation import gettext as _
 
 from gridgov.accounts.roles import Right
 from gridgov.core import models as audit
+from gridgov.core import stamps
 from gridgov.core.errors import Forbidden, NotFound, ServiceError
 from gridgov.core.lib import codes as codelib
 from gridgov.core.lib import geo
 from gridgov.core.scope import in_scope
 
 from .choices import DedicatedType, GridKind
-from .models import BoundaryStamp, Grid, GridSuccession, Network
+from .models import Grid, GridSuccession, Network
 
 
 def bump_boundary_stamp() -> None:
-    """Tell every process its spatial index is stale (same transaction as the change).
-
-    The stamp takes a fresh random value rather than +1: an index built inside a
-    transaction that was rolled back must never match a later, committed stamp.
-    """
-    value = secrets.randbits(62)
-    if not BoundaryStamp.objects.filter(pk=1).update(version=value):
-        BoundaryStamp.objects.create(pk=1, version=value)
+    """Tell every process its spatial index is stale (same transaction as the change)."""
+    stamps.bump(stamps.BOUNDARIES)
 
 
 def get_grid_for(user: Any, network: Network, code: str, right: str = Right.VIEW) -> Grid:

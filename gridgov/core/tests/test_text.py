@@ -41,6 +41,20 @@ def test_it_is_idempotent_and_nfkc_stable(value: str, multiline: bool) -> None:
 
 
 @settings(max_examples=600)
+@given(ANY_TEXT | st.text(st.sampled_from(" ab张三\u3164\u0301\uff21\u00a0"), max_size=12))
+@example("  张三  ")
+@example(" \u0301a")
+def test_it_takes_the_short_way_only_where_it_ends_as_the_long_one(value: str) -> None:
+    for multiline in (False, True):
+        try:
+            slow: str | None = text._normalise(value, multiline)
+        except text.RefusedCharacter:
+            slow = None
+        if text._plain(value):
+            assert text.normalise(value, multiline=multiline) == slow
+
+
+@settings(max_examples=600)
 @given(ANY_TEXT, st.booleans())
 def test_it_never_keeps_a_refused_or_removed_character(value: str, multiline: bool) -> None:
     out = _outcome(value, multiline)

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 
 from gridgov.accounts.models import User
 from gridgov.conftest import log_in
-from gridgov.core import calendar_files, workcalendar
+from gridgov.core import calendar_files, stamps, workcalendar
 from gridgov.core.models import AuditEntry, CalendarDay, CalendarYear
 
 # The 2027 arrangement as a notice would give it (dates illustrative: Jan 1 is a Friday).
@@ -73,10 +73,10 @@ def test_it_loads_the_same_file_twice_without_changing_anything(
 ) -> None:
     path = write(tmp_path, "2027.json", Y2027)
     run("load", path)
-    stamp = workcalendar.stamp()
+    stamp = stamps.version(stamps.CALENDAR)
     out = run("load", path)
     assert out == "Years 2027: 0 days added, 0 changed, 0 removed, 3 unchanged.\n"
-    assert workcalendar.stamp() == stamp
+    assert stamps.version(stamps.CALENDAR) == stamp
     assert AuditEntry.objects.filter(action="calendar.load").count() == 1
 
 

@@ -11,9 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from gridgov.conftest import square
+from gridgov.core import stamps
 from gridgov.core.models import AuditEntry
 from gridgov.grids import index
-from gridgov.grids.models import BoundaryStamp, Grid, GridSuccession
+from gridgov.grids.models import Grid, GridSuccession
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def world() -> tuple[Any, ...]:
         grids,
         AuditEntry.objects.count(),
         GridSuccession.objects.count(),
-        BoundaryStamp.objects.get().version,
+        stamps.version(stamps.BOUNDARIES),
     )
 
 
@@ -274,7 +275,7 @@ def test_it_renames_a_grid_and_audits_before_and_after(cast: Any) -> None:
 
 def test_it_moves_a_boundary_and_lookups_follow(cast: Any) -> None:
     # Given A1 shrunk to its southern half
-    stamp = BoundaryStamp.objects.get().version
+    stamp = stamps.version(stamps.BOUNDARIES)
     client = api(cast, "admin_a")
     assert client.get("/api/v1/grids/lookup?lon=106.05&lat=36.3").json()["levels"][-1]["code"] == A1
     r = patch(client, f"/api/v1/grids/{A1}", {"boundary": square(106.0, 36.0, 106.1, 36.2)})
@@ -282,7 +283,7 @@ def test_it_moves_a_boundary_and_lookups_follow(cast: Any) -> None:
     # Then the row, the stamp and the lookup all changed
     grid = Grid.objects.get(code=A1)
     assert (grid.min_lon, grid.min_lat, grid.max_lon, grid.max_lat) == (106.0, 36.0, 106.1, 36.2)
-    assert BoundaryStamp.objects.get().version != stamp
+    assert stamps.version(stamps.BOUNDARIES) != stamp
     levels = client.get("/api/v1/grids/lookup?lon=106.05&lat=36.3").json()["levels"]
     assert [lv["code"] for lv in levels] == ["640402001", COMMUNITY_A]
 

@@ -13,10 +13,11 @@ from django.test import Client
 from gridgov.accounts.models import ApiToken, Assignment, User
 from gridgov.accounts.roles import Role
 from gridgov.conftest import EPOCH, square
+from gridgov.core import stamps
 from gridgov.core.errors import ServiceError
 from gridgov.core.models import AuditEntry
 from gridgov.grids import index, services
-from gridgov.grids.models import BoundaryStamp, Grid, GridSuccession
+from gridgov.grids.models import Grid, GridSuccession
 from gridgov.grids.services import NewGrid, redivide, retire_grid
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def world() -> tuple[Any, ...]:
         grids,
         AuditEntry.objects.count(),
         GridSuccession.objects.count(),
-        BoundaryStamp.objects.get().version,
+        stamps.version(stamps.BOUNDARIES),
     )
 
 

@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db.models import F
 from django.utils import translation
 
 from gridgov.conftest import EPOCH, square
+from gridgov.core import stamps
 from gridgov.core.errors import ServiceError
 from gridgov.core.models import AuditEntry
 from gridgov.grids import index, queries
-from gridgov.grids.models import BoundaryStamp, Grid, GridSuccession
+from gridgov.grids.models import Grid, GridSuccession
 from gridgov.grids.services import NewGrid, redivide, retire_grid, update_grid
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def state() -> tuple[Any, ...]:
         list(Grid.objects.order_by("code").values_list("code", "valid_from", "valid_to")),
         GridSuccession.objects.count(),
         AuditEntry.objects.count(),
-        BoundaryStamp.objects.get().version,
+        stamps.version(stamps.BOUNDARIES),
     )
 
 
@@ -178,11 +178,11 @@ def test_it_rebuilds_the_index_after_an_edit(cast: Any) -> None:
     # Given an index that finds A1 in its north
     first = index.for_network(cast.network.pk)
     assert deepest(106.05, 36.3) == A1
-    stamp = BoundaryStamp.objects.get().version
+    stamp = stamps.version(stamps.BOUNDARIES)
     # When A1 shrinks to its southern half
     update_grid(actor=cast.admin_a, grid=cast.a1, boundary=square(106.0, 36.0, 106.1, 36.2))
     # Then the stamp moved and the next call builds a new index that no longer finds A1 there
-    assert BoundaryStamp.objects.get().version != stamp
+    assert stamps.version(stamps.BOUNDARIES) != stamp
     assert index.for_network(cast.network.pk) is not first
     assert deepest(106.05, 36.3) == COMMUNITY_A
     assert deepest(106.05, 36.1) == A1
@@ -200,10 +200,10 @@ def test_it_rebuilds_when_another_process_changes_a_boundary(cast: Any) -> None:
     assert index.for_network(cast.network.pk) is first
     assert deepest(106.15, 36.2) == A2
     # ... and once the stamp moves, as the services do in the same transaction, it rebuilds
-    BoundaryStamp.objects.filter(pk=1).update(version=F("version") + 1)
+    stamps.bump(stamps.BOUNDARIES)
     rebuilt = index.for_network(cast.network.pk)
     assert rebuilt is not first
-    assert rebuilt.version == BoundaryStamp.objects.get().version
+    assert rebuilt.version == stamps.version(stamps.BOUNDARIES)
     assert deepest(106.15, 36.2) == A1
 
 

@@ -3,8 +3,8 @@ the indicators of a street (issue 9's targets: ≥ 300 cases/s on 2 cores, < 2 s
 
 Each database (a temporary SQLite one, and a scratch PostgreSQL database with `--postgres`)
 gets a small demo district (`gridgov demo --no-serve`). Then:
-1. intake: `gridgov serve` on a free loopback port; a threaded client POSTs /api/v1/cases
-   with a grid worker's API token at points inside that worker's grid for a bounded time;
+1. intake: `gridgov serve` on a free loopback port; the load generator (demo.loadgen) POSTs
+   /api/v1/cases with a grid worker's API token at points of their grid for a bounded time;
    the parts of one report (point lookup, deadline, insert with its event) are timed in
    a child process beside it;
 2. sweep: open cases are bulk-inserted (executemany, COPY on PostgreSQL) with deadlines

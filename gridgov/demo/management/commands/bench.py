@@ -119,7 +119,7 @@ class Command(BaseCommand):
                 " one with --use-configured-db, creating the demo district and users if"
                 " missing), start `gridgov serve` on a free 127.0.0.1 port, log in as the demo"
                 " grid worker and drive /registry/residents/ and /api/v1/grids/lookup (random"
-                " points of the county) with a threaded Python client, each for --seconds or"
+                " points of the county) with a one-thread client, each for --seconds or"
                 " --max-requests, whichever comes first. Prints requests/s, p50/p95/p99"
                 " latency and errors with the core count."
             ),
